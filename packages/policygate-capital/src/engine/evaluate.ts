@@ -1,0 +1,227 @@
+// SPEC.md "Evaluation": SYS-001, metrics, evidence, the rules in order, the kill-switch flag and the
+// decision. Pure and deterministic; never throws (errors are decisions: SYS-002).
+import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
+import { compilePolicy, resolveLimits, type CompiledPolicy } from '../policy/compile.js';
+import type { Policy } from '../policy/schema.js';
+import { pyRound } from '../util/py-round.js';
+import { computeMetrics, own } from './metrics.js';
+import { RULES, type RuleContext } from './rules.js';
+import type { Decision, Evidence, Violation } from './types.js';
+
+const r6 = (x: number) => pyRound(x, 6);
+
+/** Code-point order, as Python sorts strings (JavaScript's default sorts UTF-16 code units). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(i)!;
+    if (ca !== cb) return ca - cb;
+    if (ca > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+function hasValidPrice(prices: Record<string, number>, symbol: string): boolean {
+  const p = own(prices, symbol);
+  return typeof p === 'number' && p > 0 && p < Infinity;
+}
+
+function requireObject(value: unknown, what: string): Record<string, number> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object`);
+  return value as Record<string, number>;
+}
+
+/** SYS-001's symbols: the intent's, then every other non-zero holding in sorted order. */
+function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): string[] {
+  const symbol = intent.instrument.symbol;
+  if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
+  const prices = requireObject(market.prices, 'market.prices');
+  const positions = requireObject(portfolio.positions ?? {}, 'portfolio.positions');
+  const missing: string[] = hasValidPrice(prices, symbol) ? [] : [symbol];
+  let held: string[] | undefined;
+  for (const s of Object.keys(positions)) {
+    if (s !== symbol && positions[s] !== 0 && !hasValidPrice(prices, s)) (held ??= []).push(s);
+  }
+  if (held) missing.push(...held.sort(compareCodePoints));
+  return missing;
+}
+
+function finitePositive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new Error(`${name} must be a finite number > 0, got ${String(value)}`);
+  return value;
+}
+
+function count(value: unknown, name: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) throw new Error(`${name} must be a finite number >= 0, got ${String(value)}`);
+  return value;
+}
+
+function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
+  const ok = !(compiled instanceof Error);
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    decision: ok ? compiled.failDecision : 'DENY',
+    intent_id: intentId,
+    modified_intent: null,
+    violations: [{ rule_id: 'SYS-002', severity: 'CRIT', message: `Evaluation error: ${message}`, inputs: {}, computed: {} }],
+    evidence: [],
+    eval_ms: 0,
+    kill_switch_triggered: ok && compiled.tripOn.has('SYS-002'),
+  };
+}
+
+function decideChecked(
+  compiled: CompiledPolicy,
+  intent: OrderIntent,
+  portfolio: PortfolioState,
+  market: MarketSnapshot,
+  execution: ExecutionStateInput,
+): Decision {
+  const { qty, side, strategy_id: strategyId } = intent;
+  const symbol = intent.instrument.symbol;
+  finitePositive(qty, 'intent.qty');
+  if (side !== 'buy' && side !== 'sell') throw new Error(`intent.side must be buy or sell, got ${String(side)}`);
+  if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
+  const equity = finitePositive(portfolio.equity, 'portfolio.equity');
+  const sod = finitePositive(portfolio.start_of_day_equity, 'portfolio.start_of_day_equity');
+  const peak = finitePositive(portfolio.peak_equity, 'portfolio.peak_equity');
+  const byStrategy = requireObject(execution.orders_last_60s_by_strategy ?? {}, 'execution.orders_last_60s_by_strategy');
+  const killSwitchActive = execution.kill_switch_active ?? false;
+  if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
+
+  const limits = resolveLimits(compiled, symbol, strategyId);
+  const metrics = computeMetrics(equity, sod, peak, portfolio.positions ?? {}, market.prices, symbol, side, qty);
+  for (const [name, value] of [
+    ['daily_return', metrics.dailyReturn],
+    ['drawdown', metrics.drawdown],
+    ['new_position_pct', metrics.newPositionPct],
+    ['gross_exposure_x', metrics.grossExposureX],
+    ['net_exposure_x', metrics.netExposureX],
+  ] as const) {
+    if (!Number.isFinite(value)) throw new Error(`${name} is not finite`);
+  }
+
+  const ctx: RuleContext = {
+    intent,
+    limits,
+    metrics,
+    equity,
+    killSwitchActive,
+    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
+    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
+  };
+  const violations: Violation[] = [];
+  for (const rule of RULES) {
+    const v = rule(ctx);
+    if (v) violations.push(v);
+  }
+
+  const evidence: Evidence[] = [
+    { metric: 'daily_return', value: r6(metrics.dailyReturn), limit: limits.loss.evidence.dailyReturn },
+    { metric: 'drawdown', value: r6(metrics.drawdown), limit: limits.loss.evidence.drawdown },
+    { metric: 'new_position_pct', value: r6(metrics.newPositionPct), limit: limits.exposure.evidence.position },
+    { metric: 'gross_exposure_x', value: r6(metrics.grossExposureX), limit: limits.exposure.evidence.gross },
+    { metric: 'net_exposure_x', value: r6(metrics.netExposureX), limit: limits.exposure.evidence.net },
+  ];
+
+  let killSwitchTriggered = false;
+  for (const v of violations) if (compiled.tripOn.has(v.rule_id)) killSwitchTriggered = true;
+
+  let decision: Decision['decision'] = 'ALLOW';
+  let modified: OrderIntent | null = null;
+  if (compiled.enforce && violations.length > 0) {
+    const only = violations.length === 1 && violations[0]!.rule_id === 'EXP-001' ? violations[0]! : undefined;
+    const allowed = only?.computed.allowed_qty ?? 0;
+    if (allowed > 0) {
+      decision = 'MODIFY';
+      modified = { ...intent, qty: allowed };
+    } else {
+      decision = 'DENY';
+    }
+  }
+  return {
+    decision,
+    intent_id: intent.intent_id,
+    modified_intent: modified,
+    violations,
+    evidence,
+    eval_ms: 0,
+    kill_switch_triggered: killSwitchTriggered,
+  };
+}
+
+function decide(
+  intent: OrderIntent,
+  policy: Policy,
+  portfolio: PortfolioState,
+  market: MarketSnapshot,
+  execution: ExecutionStateInput,
+): Decision {
+  const compiled = compilePolicy(policy);
+  const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
+  const intentId = typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
+  let missing: string[];
+  try {
+    missing = missingPrices(intent, portfolio, market);
+  } catch (e) {
+    return systemError(compiled, intentId, e);
+  }
+  if (missing.length > 0) {
+    // SPEC step 1: fail closed in both modes, no evidence, no kill-switch trip.
+    return {
+      decision: 'DENY',
+      intent_id: intentId,
+      modified_intent: null,
+      violations: missing.map((symbol) => ({
+        rule_id: 'SYS-001',
+        severity: 'CRIT',
+        message: `Missing or invalid price for symbol '${symbol}'.`,
+        inputs: { symbol },
+        computed: {},
+      })),
+      evidence: [],
+      eval_ms: 0,
+      kill_switch_triggered: false,
+    };
+  }
+  if (compiled instanceof Error) return systemError(compiled, intentId, compiled);
+  try {
+    return decideChecked(compiled, intent, portfolio, market, execution ?? {});
+  } catch (e) {
+    return systemError(compiled, intentId, e);
+  }
+}
+
+const EMPTY_EXECUTION: ExecutionStateInput = Object.freeze({});
+
+/**
+ * Evaluates an order against a policy and the portfolio, market and execution state (SPEC.md
+ * "Evaluation"). Pure and deterministic; never throws: missing prices give DENY with SYS-001, any
+ * other failure (malformed input, a non-finite metric, an invalid policy) gives the policy's
+ * `defaults.decision` (DENY unless it says allow) with SYS-002.
+ *
+ * Inputs are trusted to have their schema shape (validate untrusted data with the `parse…`
+ * functions first); every number used is still checked. The policy object is validated and
+ * deep-frozen on first use, then cached.
+ *
+ * @example
+ * ```ts
+ * const policy = parsePolicyYaml(text)
+ * const d = evaluate(intent, policy, portfolio, market)
+ * if (d.decision === 'MODIFY') send(d.modified_intent)
+ * ```
+ */
+export function evaluate(
+  intent: OrderIntent,
+  policy: Policy,
+  portfolio: PortfolioState,
+  market: MarketSnapshot,
+  execution: ExecutionStateInput = EMPTY_EXECUTION,
+): Decision {
+  const start = performance.now();
+  const decision = decide(intent, policy, portfolio, market, execution);
+  decision.eval_ms = pyRound(performance.now() - start, 3);
+  return decision;
+}

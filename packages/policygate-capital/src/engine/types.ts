@@ -1,0 +1,39 @@
+import type { OrderIntent } from '../model/schemas.js';
+
+/** How serious a violation is. */
+export type Severity = 'CRIT' | 'HIGH';
+
+/** The engine's answer. */
+export type DecisionKind = 'ALLOW' | 'DENY' | 'MODIFY';
+
+/** One rule that fired: what it saw (`inputs`, the limits) and what it computed. */
+export interface Violation {
+  rule_id: string;
+  severity: Severity;
+  message: string;
+  inputs: Record<string, unknown>;
+  computed: Record<string, number>;
+}
+
+/** One metric against its (resolved) limit, both rounded to 6 decimals. `limit` null = unchecked. */
+export interface Evidence {
+  metric: 'daily_return' | 'drawdown' | 'new_position_pct' | 'gross_exposure_x' | 'net_exposure_x';
+  value: number;
+  limit: number | null;
+}
+
+/**
+ * The result of an evaluation (wire format of the Python package).
+ *
+ * `modified_intent` is set only for MODIFY (the intent with the reduced `qty`); `eval_ms` is the only
+ * field that may differ between two evaluations of the same inputs.
+ */
+export interface Decision {
+  decision: DecisionKind;
+  intent_id: string;
+  modified_intent: OrderIntent | null;
+  violations: Violation[];
+  evidence: Evidence[];
+  eval_ms: number;
+  kill_switch_triggered: boolean;
+}

@@ -1,0 +1,79 @@
+// Building blocks shared by the wire schemas and the policy schema: finite numbers with ranges and
+// messages a person can act on ("must be ≤ 1, got 1.5"), and a record that keeps every key.
+import * as v from 'valibot';
+
+type NumberRule =
+  | { kind: 'gt'; bound: number }
+  | { kind: 'ge'; bound: number }
+  | { kind: 'le'; bound: number };
+
+/** A finite number with optional bounds; `int` also requires an integer. */
+export function finiteNumber(opts: { gt?: number; ge?: number; le?: number; int?: boolean } = {}) {
+  const actions: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [
+    v.finite((i) => `must be a finite number, got ${i.received}`),
+  ];
+  if (opts.int) actions.push(v.integer((i) => `must be an integer, got ${i.received}`));
+  const rules: NumberRule[] = [];
+  if (opts.gt !== undefined) rules.push({ kind: 'gt', bound: opts.gt });
+  if (opts.ge !== undefined) rules.push({ kind: 'ge', bound: opts.ge });
+  if (opts.le !== undefined) rules.push({ kind: 'le', bound: opts.le });
+  for (const r of rules) {
+    if (r.kind === 'gt') actions.push(v.gtValue(r.bound, (i) => `must be > ${r.bound}, got ${i.received}`));
+    if (r.kind === 'ge') actions.push(v.minValue(r.bound, (i) => `must be ≥ ${r.bound}, got ${i.received}`));
+    if (r.kind === 'le') actions.push(v.maxValue(r.bound, (i) => `must be ≤ ${r.bound}, got ${i.received}`));
+  }
+  return v.pipe(v.number((i) => `must be a number, got ${i.received}`), ...actions);
+}
+
+/** A string (any content; symbols and ids are data). */
+export const str = () => v.string((i) => `must be a string, got ${i.received}`);
+
+/** RFC 3339 date-time with a `Z` or numeric UTC offset, as the Python package writes it. */
+export const RFC3339 =
+  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 timestamp string. */
+export const timestamp = () =>
+  v.pipe(
+    str(),
+    v.regex(RFC3339, (i) => `must be an RFC 3339 timestamp such as 2026-02-18T14:30:00Z, got ${i.received}`),
+  );
+
+/**
+ * Like `v.record(v.string(), value)`, but keeps *every* own key. valibot's record silently drops
+ * `__proto__`, `constructor` and `prototype`; for us those are symbols like any other (SPEC: symbols
+ * and ids are data), and dropping a position would under-state exposure. Keys are defined as own
+ * data properties, so `__proto__` never touches the prototype.
+ */
+export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
+  const base = v.record(str(), value, (i) => `must be an object, got ${i.received}`);
+  const schema: typeof base = {
+    ...base,
+    '~run'(dataset, config) {
+      const input = dataset.value as unknown;
+      if (!input || typeof input !== 'object' || Array.isArray(input)) {
+        const received = Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input;
+        const issue = { kind: 'schema', type: 'record', input, expected: 'Object', received, message: `must be an object, got ${received}` };
+        return { typed: false, value: input, issues: [issue] } as never;
+      }
+      const out: Record<string, unknown> = {};
+      const issues: v.BaseIssue<unknown>[] = [];
+      for (const key of Object.keys(input)) {
+        const entry = (input as Record<string, unknown>)[key];
+        const result = value['~run']({ value: entry }, config);
+        if (result.issues) {
+          const pathItem = { type: 'object', origin: 'value', input, key, value: entry } as const;
+          for (const issue of result.issues) {
+            (issue as { path?: unknown[] }).path = [pathItem, ...((issue.path as unknown[] | undefined) ?? [])];
+            issues.push(issue);
+          }
+        }
+        Object.defineProperty(out, key, { value: result.value, enumerable: true, writable: true, configurable: true });
+      }
+      return (issues.length
+        ? { typed: false, value: out, issues }
+        : { typed: true, value: out }) as never;
+    },
+  };
+  return schema;
+}

@@ -1,0 +1,36 @@
+// Builds the SDK (packages/policygate-capital) to ESM + .d.ts.
+// Entries: the isomorphic core, the Node-only entry, and the CLI bins.
+import { existsSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const pkg = new URL('./packages/policygate-capital/', import.meta.url).pathname;
+const entries = {
+  index: 'src/index.ts',
+  node: 'src/node/index.ts',
+  'bin/policygate-eval': 'src/node/bin/policygate-eval.ts',
+  'bin/policygate-replay': 'src/node/bin/policygate-replay.ts',
+};
+const input = Object.fromEntries(
+  Object.entries(entries)
+    .filter(([, file]) => existsSync(pkg + file))
+    .map(([name, file]) => [name, pkg + file]),
+);
+// Dependencies and Node built-ins stay imports; the package is not bundled with them.
+const external = (id) => /^(node:|yaml$|yaml\/|valibot$)/.test(id);
+const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
+
+export default [
+  {
+    input,
+    external,
+    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false },
+    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true })],
+  },
+  {
+    input: libraryInput,
+    external,
+    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+    plugins: [dts({ tsconfig: pkg + 'tsconfig.json' })],
+  },
+];
