@@ -1,10 +1,10 @@
 // SPEC.md "Evaluation": SYS-001, metrics, evidence, the rules in order, the kill-switch flag and the
 // decision. Pure and deterministic; never throws (errors are decisions: SYS-002).
 import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
-import { compilePolicy, resolveLimits, type CompiledPolicy } from '../policy/compile.js';
+import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
 import { pyRound } from '../util/py-round.js';
-import { computeMetrics, own } from './metrics.js';
+import { computeMetrics, own, type Metrics } from './metrics.js';
 import { RULES, type RuleContext } from './rules.js';
 import type { Decision, Evidence, Violation } from './types.js';
 
@@ -33,7 +33,7 @@ function requireObject(value: unknown, what: string): Record<string, number> {
 }
 
 /** SYS-001's symbols: the intent's, then every other non-zero holding in sorted order. */
-function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): string[] {
+export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): string[] {
   const symbol = intent.instrument.symbol;
   if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
   const prices = requireObject(market.prices, 'market.prices');
@@ -58,7 +58,7 @@ function count(value: unknown, name: string): number {
   return value;
 }
 
-function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
+export function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
   const ok = !(compiled instanceof Error);
   const message = error instanceof Error ? error.message : String(error);
   return {
@@ -93,6 +93,34 @@ function decideChecked(
 
   const limits = resolveLimits(compiled, symbol, strategyId);
   const metrics = computeMetrics(equity, sod, peak, portfolio.positions ?? {}, market.prices, symbol, side, qty);
+  return decideFromMetrics(compiled, intent, limits, metrics, equity, {
+    killSwitchActive,
+    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
+    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
+  });
+}
+
+/** The execution-state figures the rules read. */
+export interface ExecutionCounts {
+  killSwitchActive: boolean;
+  globalCount: number;
+  strategyCount: number;
+}
+
+/**
+ * Steps 3–6 of SPEC "Evaluation" from computed metrics: the rules in order, the evidence, the
+ * kill-switch flag and the decision. Shared by `evaluate` and the stateful `PolicyGate`, which keeps
+ * its metrics incrementally; throws on a non-finite metric (callers turn that into SYS-002).
+ * Internal: not exported from the package.
+ */
+export function decideFromMetrics(
+  compiled: CompiledPolicy,
+  intent: OrderIntent,
+  limits: ResolvedLimits,
+  metrics: Metrics,
+  equity: number,
+  counts: ExecutionCounts,
+): Decision {
   for (const [name, value] of [
     ['daily_return', metrics.dailyReturn],
     ['drawdown', metrics.drawdown],
@@ -103,15 +131,7 @@ function decideChecked(
     if (!Number.isFinite(value)) throw new Error(`${name} is not finite`);
   }
 
-  const ctx: RuleContext = {
-    intent,
-    limits,
-    metrics,
-    equity,
-    killSwitchActive,
-    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
-    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
-  };
+  const ctx: RuleContext = { intent, limits, metrics, equity, ...counts };
   const violations: Violation[] = [];
   for (const rule of RULES) {
     const v = rule(ctx);
