@@ -77,3 +77,22 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
   };
   return schema;
 }
+
+/**
+ * `v.strictObject` that also refuses arrays: valibot's object schemas accept `[]` (typeof
+ * "object"), so an all-optional schema would read `[]` as `{}` — a wrong type silently accepted.
+ */
+export function strictObject<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  const base = v.strictObject(entries);
+  const schema: typeof base = {
+    ...base,
+    '~run'(dataset, config) {
+      if (Array.isArray(dataset.value)) {
+        const issue = { kind: 'schema', type: 'strict_object', input: dataset.value, expected: 'Object', received: 'Array', message: 'must be an object, got an array' };
+        return { typed: false, value: dataset.value, issues: [issue] } as never;
+      }
+      return base['~run'].call(this, dataset, config);
+    },
+  };
+  return schema;
+}

@@ -19,14 +19,21 @@ export function formatPath(keys: readonly (string | number)[]): string {
   return out;
 }
 
-/** valibot issues → our issues, one per problem, unknown keys named by their own path. */
+/** True for valibot's report of a key the schema does not know (the key is the last path item). */
+export const isUnknownKey = (issue: v.BaseIssue<unknown>): boolean => issue.type === 'strict_object' && issue.expected === 'never';
+
+/** The message for one valibot issue, in our words for the structural cases valibot words itself. */
+export function issueMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.type === 'strict_object' || issue.type === 'strict_tuple') {
+    if (isUnknownKey(issue)) return 'unknown field';
+    if (issue.expected === 'Object') return issue.received === 'Array' ? issue.message : `must be an object (a mapping of fields), got ${issue.received}`;
+    if (issue.expected === 'Array') return `must be an array, got ${issue.received}`;
+    if (issue.received === 'undefined') return 'missing required field';
+  }
+  return issue.message;
+}
+
+/** valibot issues → our issues, one per problem, each with the path of its field. */
 export function toIssues(issues: readonly v.BaseIssue<unknown>[]): Issue[] {
-  return issues.map((issue) => {
-    const keys = pathKeys(issue);
-    if (issue.type === 'strict_object' && issue.expected === 'never') {
-      // valibot reports an unknown key with the key as the last path item.
-      return { path: formatPath(keys), message: 'unknown field' };
-    }
-    return { path: formatPath(keys), message: issue.message };
-  });
+  return issues.map((issue) => ({ path: formatPath(pathKeys(issue)), message: issueMessage(issue) }));
 }

@@ -1,10 +1,10 @@
 // The wire formats of SPEC.md ("Data"): the Python package's snake_case JSON, strict (unknown keys
 // rejected, with their path), numbers finite. Defaults are those of the Python models.
 import * as v from 'valibot';
-import { dataRecord, finiteNumber, str, timestamp } from './fields.js';
+import { dataRecord, finiteNumber, str, strictObject, timestamp } from './fields.js';
 
 /** Schema of an instrument: `{symbol, asset_class}`. */
-export const InstrumentSchema = v.strictObject({
+export const InstrumentSchema = strictObject({
   symbol: v.pipe(str(), v.minLength(1, 'must not be empty')),
   asset_class: v.picklist(['equity', 'crypto', 'fx', 'futures'], (i) => `must be one of equity, crypto, fx, futures, got ${i.received}`),
 });
@@ -17,7 +17,7 @@ export const InstrumentSchema = v.strictObject({
  * const intent = v.parse(OrderIntentSchema, json) // or parseOrderIntent(json)
  * ```
  */
-export const OrderIntentSchema = v.strictObject({
+export const OrderIntentSchema = strictObject({
   intent_id: str(),
   timestamp: timestamp(),
   strategy_id: str(),
@@ -30,7 +30,7 @@ export const OrderIntentSchema = v.strictObject({
 });
 
 /** Schema of a PortfolioState: equity figures and signed positions by symbol. */
-export const PortfolioStateSchema = v.strictObject({
+export const PortfolioStateSchema = strictObject({
   equity: finiteNumber({ gt: 0 }),
   start_of_day_equity: finiteNumber({ gt: 0 }),
   peak_equity: finiteNumber({ gt: 0 }),
@@ -43,13 +43,13 @@ export const PortfolioStateSchema = v.strictObject({
  * Schema of a MarketSnapshot. Prices are any finite number here: a zero or negative price is not a
  * parse error but a missing price, which the engine denies with SYS-001 (fail closed).
  */
-export const MarketSnapshotSchema = v.strictObject({
+export const MarketSnapshotSchema = strictObject({
   timestamp: timestamp(),
   prices: dataRecord(finiteNumber()),
 });
 
 /** Schema of an ExecutionState: order counts, recent violations and the kill switch (all optional). */
-export const ExecutionStateSchema = v.strictObject({
+export const ExecutionStateSchema = strictObject({
   orders_last_60s_global: v.optional(finiteNumber({ int: true, ge: 0 }), 0),
   orders_last_60s_by_strategy: v.optional(dataRecord(finiteNumber({ int: true, ge: 0 })), () => ({})),
   violations_last_window: v.optional(

@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { PolicyError, type Issue } from '../errors.js';
-import { formatPath, pathKeys } from '../model/issues.js';
+import { formatPath, isUnknownKey, issueMessage, pathKeys, toIssues } from '../model/issues.js';
 import { PolicySchema, type Policy } from './schema.js';
 
 /** Most alias expansions a policy may make; beyond it the text is refused (billion laughs). */
@@ -22,12 +22,7 @@ const MAX_ALIAS_COUNT = 100;
 export function parsePolicy(value: unknown): Policy {
   const result = v.safeParse(PolicySchema, value);
   if (result.success) return result.output;
-  throw new PolicyError(result.issues.map((i) => ({ path: formatPath(pathKeys(i)), message: messageOf(i) })));
-}
-
-function messageOf(issue: v.BaseIssue<unknown>): string {
-  if (issue.type === 'strict_object' && issue.expected === 'never') return 'unknown field';
-  return issue.message;
+  throw new PolicyError(toIssues(result.issues));
 }
 
 /**
@@ -73,10 +68,8 @@ export function parsePolicyYaml(text: string): Policy {
   throw new PolicyError(
     result.issues.map((i): Issue => {
       const keys = pathKeys(i);
-      const unknownKey = i.type === 'strict_object' && i.expected === 'never';
-      const offset = locate(doc, keys, unknownKey);
-      const { line, col } = at(offset);
-      return { path: formatPath(keys), message: messageOf(i), line, column: col };
+      const { line, col } = at(locate(doc, keys, isUnknownKey(i)));
+      return { path: formatPath(keys), message: issueMessage(i), line, column: col };
     }),
   );
 }

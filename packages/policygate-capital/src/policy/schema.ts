@@ -1,6 +1,6 @@
 // Policy DSL v0.1 (SPEC.md "Policy DSL"): the seed README's YAML, strict, with the ranges of the spec.
 import * as v from 'valibot';
-import { dataRecord, finiteNumber, str } from '../model/fields.js';
+import { dataRecord, finiteNumber, str, strictObject } from '../model/fields.js';
 
 /** Every rule id the engine can emit, in evaluation order. */
 export const RULE_IDS = [
@@ -20,7 +20,7 @@ export const RULE_IDS = [
 export type RuleId = (typeof RULE_IDS)[number];
 
 /** Exposure limits: position size, gross and net exposure as multiples of equity. */
-export const ExposureLimitsSchema = v.strictObject({
+export const ExposureLimitsSchema = strictObject({
   max_position_pct: finiteNumber({ gt: 0, le: 1 }),
   max_gross_exposure_x: finiteNumber({ gt: 0 }),
   // null or absent: net exposure is not checked (evidence limit null).
@@ -28,19 +28,19 @@ export const ExposureLimitsSchema = v.strictObject({
 });
 
 /** Loss limits: daily loss and drawdown as fractions of equity. */
-export const LossLimitsSchema = v.strictObject({
+export const LossLimitsSchema = strictObject({
   daily_loss_limit_pct: finiteNumber({ gt: 0, le: 1 }),
   max_drawdown_pct: finiteNumber({ gt: 0, le: 1 }),
 });
 
 /** Execution throttles: orders per minute, globally and per strategy. */
-export const ExecutionLimitsSchema = v.strictObject({
+export const ExecutionLimitsSchema = strictObject({
   max_orders_per_minute_global: finiteNumber({ int: true, ge: 1, le: 10000 }),
   max_orders_per_minute_by_strategy: finiteNumber({ int: true, ge: 1, le: 10000 }),
 });
 
 /** Kill switch: which rules trip it, and the violation-count trigger used by `PolicyGate`. */
-export const KillSwitchSchema = v.strictObject({
+export const KillSwitchSchema = strictObject({
   // A misspelt rule id would silently never trip: refuse it.
   trip_on_rules: v.optional(
     v.array(
@@ -54,7 +54,7 @@ export const KillSwitchSchema = v.strictObject({
 });
 
 /** An override: any of the exposure, loss and execution sections, each complete. */
-export const OverrideSchema = v.strictObject({
+export const OverrideSchema = strictObject({
   exposure: v.optional(ExposureLimitsSchema),
   loss: v.optional(LossLimitsSchema),
   execution: v.optional(ExecutionLimitsSchema),
@@ -68,7 +68,7 @@ export const OverrideSchema = v.strictObject({
  * const policy = parsePolicy(YAML.parse(text)) // or await PolicyEngine.fromYaml(text)
  * ```
  */
-export const PolicySchema = v.strictObject({
+export const PolicySchema = strictObject({
   // `version: 0.1` unquoted is a YAML number; accept it as the string it means.
   version: v.optional(
     v.pipe(
@@ -86,20 +86,20 @@ export const PolicySchema = v.strictObject({
     'UTC',
   ),
   defaults: v.optional(
-    v.strictObject({
+    strictObject({
       mode: v.optional(v.picklist(['enforce', 'monitor'], (i) => `must be enforce or monitor, got ${i.received}`), 'enforce'),
       decision: v.optional(v.picklist(['deny', 'allow'], (i) => `must be deny or allow, got ${i.received}`), 'deny'),
     }),
     () => ({ mode: 'enforce' as const, decision: 'deny' as const }),
   ),
-  limits: v.strictObject({
+  limits: strictObject({
     exposure: ExposureLimitsSchema,
     loss: LossLimitsSchema,
     execution: ExecutionLimitsSchema,
     kill_switch: KillSwitchSchema,
   }),
   overrides: v.optional(
-    v.strictObject({
+    strictObject({
       symbols: v.optional(dataRecord(OverrideSchema), () => ({})),
       strategies: v.optional(dataRecord(OverrideSchema), () => ({})),
     }),
