@@ -1,6 +1,6 @@
 // Builds the SDK (packages/policygate-capital) to ESM + .d.ts.
 // Entries: the isomorphic core, the Node-only entry, and the CLI bins.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -19,13 +19,21 @@ const input = Object.fromEntries(
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
 const external = (id) => /^(node:|yaml$|yaml\/|valibot$)/.test(id);
 const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
+// The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
+const isBin = (chunk) => chunk.isEntry && chunk.name.startsWith('bin/');
+const executableBins = {
+  name: 'executable-bins',
+  writeBundle(options, bundle) {
+    for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && isBin(chunk)) chmodSync(`${options.dir}/${chunk.fileName}`, 0o755);
+  },
+};
 
 export default [
   {
     input,
     external,
-    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false },
-    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true })],
+    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
+    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), executableBins],
   },
   {
     input: libraryInput,
