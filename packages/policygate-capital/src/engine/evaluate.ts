@@ -4,7 +4,7 @@ import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState }
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
 import { pyRound } from '../util/py-round.js';
-import { computeMetrics, own, type Metrics } from './metrics.js';
+import { currentQuantity, holdings, isValidPrice, metricsFromSums, own, scanHoldings, type Metrics } from './metrics.js';
 import { RULES, type RuleContext } from './rules.js';
 import type { Decision, Evidence, Violation } from './types.js';
 
@@ -22,27 +22,22 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function hasValidPrice(prices: Record<string, number>, symbol: string): boolean {
-  const p = own(prices, symbol);
-  return typeof p === 'number' && p > 0 && p < Infinity;
-}
-
 function requireObject(value: unknown, what: string): Record<string, number> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object`);
   return value as Record<string, number>;
 }
 
-/** SYS-001's symbols: the intent's, then every other non-zero holding in sorted order. */
+/**
+ * SYS-001's symbols: the intent's, then every other non-zero holding without a valid price, in
+ * sorted order. As a side effect, `holdings` holds the other holdings' exposure sums.
+ */
 export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): string[] {
   const symbol = intent.instrument.symbol;
   if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
   const prices = requireObject(market.prices, 'market.prices');
   const positions = requireObject(portfolio.positions ?? {}, 'portfolio.positions');
-  const missing: string[] = hasValidPrice(prices, symbol) ? [] : [symbol];
-  let held: string[] | undefined;
-  for (const s of Object.keys(positions)) {
-    if (s !== symbol && positions[s] !== 0 && !hasValidPrice(prices, s)) (held ??= []).push(s);
-  }
+  const missing: string[] = isValidPrice(own(prices, symbol)) ? [] : [symbol];
+  const held = scanHoldings(positions, prices, symbol).missing;
   if (held) missing.push(...held.sort(compareCodePoints));
   return missing;
 }
@@ -91,8 +86,11 @@ function decideChecked(
   const killSwitchActive = execution.kill_switch_active ?? false;
   if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
 
+  // missingPrices() ran first and left the other holdings' sums in `holdings`.
+  if (holdings.badQuantity !== undefined) throw new Error(`position quantity for '${holdings.badQuantity}' is not a finite number`);
+  const positions = portfolio.positions ?? {};
+  const metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, market.prices[symbol]!, currentQuantity(positions, symbol), side, qty);
   const limits = resolveLimits(compiled, symbol, strategyId);
-  const metrics = computeMetrics(equity, sod, peak, portfolio.positions ?? {}, market.prices, symbol, side, qty);
   return decideFromMetrics(compiled, intent, limits, metrics, equity, {
     killSwitchActive,
     globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
@@ -121,17 +119,22 @@ export function decideFromMetrics(
   equity: number,
   counts: ExecutionCounts,
 ): Decision {
-  for (const [name, value] of [
-    ['daily_return', metrics.dailyReturn],
-    ['drawdown', metrics.drawdown],
-    ['new_position_pct', metrics.newPositionPct],
-    ['gross_exposure_x', metrics.grossExposureX],
-    ['net_exposure_x', metrics.netExposureX],
-  ] as const) {
-    if (!Number.isFinite(value)) throw new Error(`${name} is not finite`);
-  }
+  // x - x is 0 for finite x and NaN otherwise: one subtraction per metric on the hot path.
+  if (metrics.dailyReturn - metrics.dailyReturn !== 0) throw new Error('daily_return is not finite');
+  if (metrics.drawdown - metrics.drawdown !== 0) throw new Error('drawdown is not finite');
+  if (metrics.newPositionPct - metrics.newPositionPct !== 0) throw new Error('new_position_pct is not finite');
+  if (metrics.grossExposureX - metrics.grossExposureX !== 0) throw new Error('gross_exposure_x is not finite');
+  if (metrics.netExposureX - metrics.netExposureX !== 0) throw new Error('net_exposure_x is not finite');
 
-  const ctx: RuleContext = { intent, limits, metrics, equity, ...counts };
+  const ctx: RuleContext = {
+    intent,
+    limits,
+    metrics,
+    equity,
+    killSwitchActive: counts.killSwitchActive,
+    globalCount: counts.globalCount,
+    strategyCount: counts.strategyCount,
+  };
   const violations: Violation[] = [];
   for (const rule of RULES) {
     const v = rule(ctx);

@@ -18,19 +18,126 @@ export interface Metrics {
   netExposureX: number;
 }
 
-// Reused accumulators: evaluation is synchronous and never re-entered.
-const grossOthers = new ExactSum();
-const netOthers = new ExactSum();
-const scratch = new ExactSum();
-
 /** Own-property read: a symbol such as `constructor` must not find Object.prototype's member. */
 export function own(record: Record<string, number>, key: string): number | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
 /**
- * Computes the metrics. Prices of every non-zero position are known to be valid (SYS-001 ran
- * first). Throws on a non-finite position quantity; the caller turns that into SYS-002.
+ * True when a plain read `record[key]` can only find an own property or one of Object.prototype's
+ * built-in members (functions and the `__proto__` accessor, never numbers): the prototype is null,
+ * or Object.prototype without enumerable additions. Then `typeof record[key] === 'number'` proves
+ * an own numeric member, and the hot loop needs no `hasOwnProperty` call per symbol.
+ */
+export function plainReads(record: object): boolean {
+  const proto = Object.getPrototypeOf(record) as object | null;
+  if (proto === null) return true;
+  if (proto !== Object.prototype) return false;
+  for (const _ in proto) return false; // polluted: someone added an enumerable member
+  return true;
+}
+
+/** A price usable by the engine: a finite number > 0 (SPEC SYS-001). */
+export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
+
+/** What one pass over the holdings found (module-level: evaluation is synchronous). */
+export const holdings = {
+  /** Σ|q·p| over non-zero holdings other than the intent's symbol (exact). */
+  gross: new ExactSum(),
+  /** Σ q·p over the same holdings (exact). */
+  net: new ExactSum(),
+  /** Held symbols (other than the intent's) with a missing or invalid price, in key order. */
+  missing: undefined as string[] | undefined,
+  /** The first held symbol whose quantity is not a finite number. */
+  badQuantity: undefined as string | undefined,
+};
+
+/**
+ * One pass over the holdings: finds SYS-001's unpriced symbols and sums the other holdings'
+ * exposure into `holdings`. A zero holding needs no price.
+ */
+export function scanHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string): typeof holdings {
+  const { gross, net } = holdings;
+  gross.reset();
+  net.reset();
+  holdings.missing = undefined;
+  holdings.badQuantity = undefined;
+  const plain = plainReads(prices);
+  for (const s of Object.keys(positions)) {
+    if (s === symbol) continue;
+    const q = positions[s]!;
+    if (q === 0) continue;
+    const p = plain ? prices[s] : own(prices, s);
+    if (!isValidPrice(p)) {
+      (holdings.missing ??= []).push(s);
+      continue;
+    }
+    if (typeof q !== 'number' || q - q !== 0) {
+      holdings.badQuantity ??= s;
+      continue;
+    }
+    const value = q * p;
+    gross.add(value < 0 ? -value : value);
+    net.add(value);
+  }
+  return holdings;
+}
+
+const scratch = new ExactSum();
+
+/**
+ * The metrics of SPEC step 2 from the exposure of the *other* holdings (exact sums that exclude
+ * the intent's symbol). Shared by `evaluate` (which sums them per call) and the stateful gate
+ * (which keeps them incrementally).
+ */
+export function metricsFromSums(
+  equity: number,
+  startOfDayEquity: number,
+  peakEquity: number,
+  grossOthers: ExactSum,
+  netOthers: ExactSum,
+  price: number,
+  currentQty: number,
+  side: 'buy' | 'sell',
+  qty: number,
+): Metrics {
+  const newQty = side === 'buy' ? currentQty + qty : currentQty - qty;
+  const before = currentQty * price;
+  const after = newQty * price;
+  const grossBefore = scratch.copyFrom(grossOthers).add(Math.abs(before)).value();
+  const grossAfter = scratch.copyFrom(grossOthers).add(Math.abs(after)).value();
+  const netBefore = Math.abs(scratch.copyFrom(netOthers).add(before).value());
+  const netAfter = Math.abs(scratch.copyFrom(netOthers).add(after).value());
+  return {
+    dailyReturn: (equity - startOfDayEquity) / startOfDayEquity,
+    drawdown: (peakEquity - equity) / peakEquity,
+    price,
+    currentQty,
+    newQty,
+    newPositionPct: Math.abs(after) / equity,
+    grossBefore,
+    grossAfter,
+    netBefore,
+    netAfter,
+    grossExposureX: grossAfter / equity,
+    netExposureX: netAfter / equity,
+  };
+}
+
+/**
+ * The current (signed) quantity of `symbol`: 0 when not held. Throws when the holding is there
+ * but not a finite number (the caller turns that into SYS-002).
+ */
+export function currentQuantity(positions: Record<string, number>, symbol: string): number {
+  if (!Object.prototype.hasOwnProperty.call(positions, symbol)) return 0;
+  const q = positions[symbol];
+  if (typeof q !== 'number' || q - q !== 0) throw new Error(`position quantity for '${symbol}' is not a finite number`);
+  return q;
+}
+
+/**
+ * Computes the metrics from the full state in one pass. Prices of every non-zero position must be
+ * valid (SYS-001 ran first). Throws on a non-finite position quantity.
  */
 export function computeMetrics(
   equity: number,
@@ -42,41 +149,9 @@ export function computeMetrics(
   side: 'buy' | 'sell',
   qty: number,
 ): Metrics {
+  const h = scanHoldings(positions, prices, symbol);
+  if (h.missing) throw new Error(`missing or invalid price for symbol '${h.missing[0]}'`);
+  if (h.badQuantity !== undefined) throw new Error(`position quantity for '${h.badQuantity}' is not a finite number`);
   const price = prices[symbol]!;
-  const currentQty = own(positions, symbol) ?? 0;
-  if (!Number.isFinite(currentQty)) throw new Error(`position quantity for '${symbol}' is not a finite number`);
-  const newQty = side === 'buy' ? currentQty + qty : currentQty - qty;
-
-  grossOthers.reset();
-  netOthers.reset();
-  for (const s of Object.keys(positions)) {
-    if (s === symbol) continue;
-    const q = positions[s]!;
-    if (q === 0) continue;
-    if (typeof q !== 'number' || !Number.isFinite(q)) throw new Error(`position quantity for '${s}' is not a finite number`);
-    const value = q * prices[s]!;
-    grossOthers.add(Math.abs(value));
-    netOthers.add(value);
-  }
-  const before = currentQty * price;
-  const after = newQty * price;
-  const grossBefore = scratch.copyFrom(grossOthers).add(Math.abs(before)).value();
-  const grossAfter = scratch.copyFrom(grossOthers).add(Math.abs(after)).value();
-  const netBefore = Math.abs(scratch.copyFrom(netOthers).add(before).value());
-  const netAfter = Math.abs(scratch.copyFrom(netOthers).add(after).value());
-
-  return {
-    dailyReturn: (equity - startOfDayEquity) / startOfDayEquity,
-    drawdown: (peakEquity - equity) / peakEquity,
-    price,
-    currentQty,
-    newQty,
-    newPositionPct: Math.abs(newQty * price) / equity,
-    grossBefore,
-    grossAfter,
-    netBefore,
-    netAfter,
-    grossExposureX: grossAfter / equity,
-    netExposureX: netAfter / equity,
-  };
+  return metricsFromSums(equity, startOfDayEquity, peakEquity, h.gross, h.net, price, currentQuantity(positions, symbol), side, qty);
 }
