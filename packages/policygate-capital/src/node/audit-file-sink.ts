@@ -1,0 +1,379 @@
+// The audit log as a file: one line per event, appended with O_APPEND in a single write() per line
+// or per batch, so that several processes can append to one file without interleaving or losing
+// lines (on a local file system: Linux serialises O_APPEND writes to a regular file per inode).
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { AuditChain, type ChainHead } from '../audit/chain.js';
+import { AuditWriteError } from '../audit/errors.js';
+import type { AuditEvent } from '../audit/schema.js';
+import type { AuditSink } from '../audit/sink.js';
+
+/**
+ * `durable`: `append` resolves once the line is on disk (written and `fdatasync`ed). Appends made
+ * while a sync is in flight are written and synced together (group commit), so concurrent callers
+ * share syncs; a caller that awaits each append one by one pays one sync per event.
+ * `batched`: `append` buffers and returns at once; lines are written in batches (one write per batch,
+ * when the event loop turns or the batch reaches `maxBatchBytes`) and synced on `flush`/`close`.
+ * Faster, but a crash (of the machine, or of the process before the batch is written) loses the
+ * events not yet written.
+ */
+export type FileAuditSinkMode = 'durable' | 'batched';
+
+/** Options of {@link FileAuditSink.open}. */
+export interface FileAuditSinkOptions {
+  /** Default `durable`. */
+  mode?: FileAuditSinkMode;
+  /** Batched mode: write as soon as this many bytes are buffered. Default 1 MiB. */
+  maxBatchBytes?: number;
+  /** Permission bits of a file the sink creates. Default `0o600` (events hold positions and equity). */
+  fileMode?: number;
+  /** The chain's id (default a fresh UUID v4): one chain per sink. */
+  chainId?: string;
+  /**
+   * Batched mode: called when a background write fails (the error is also thrown by the next
+   * `append`, `flush` or `close`). Default none.
+   */
+  onError?: (error: AuditWriteError) => void;
+}
+
+/** Counters of a {@link FileAuditSink}. */
+export interface FileAuditSinkStats {
+  /** Events appended (accepted). */
+  events: number;
+  /** write() calls that wrote lines. */
+  writes: number;
+  /** fdatasync() calls. */
+  syncs: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function osError(path: string, what: string, e: unknown): AuditWriteError {
+  const err = e as NodeJS.ErrnoException;
+  const reason = err?.message ?? String(e);
+  return new AuditWriteError(`audit write failed: ${path}: ${what}: ${reason}`, {
+    path,
+    ...(typeof err?.code === 'string' && { osCode: err.code }),
+    cause: e,
+  });
+}
+
+const fdatasync = (fd: number) => new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+const fsClose = (fd: number) => new Promise<void>((resolve, reject) => fs.close(fd, (e) => (e ? reject(e) : resolve())));
+const fsOpen = (path: string, flags: string, mode: number) =>
+  new Promise<number>((resolve, reject) => fs.open(path, flags, mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+
+// Open batched sinks, so that at process exit their buffered lines are written (synchronously, no
+// sync) and a background failure nobody was told of is reported instead of lost.
+const openBatched = new Set<() => void>();
+let exitHookInstalled = false;
+function onExit(): void {
+  for (const atExit of openBatched) atExit();
+}
+
+/**
+ * An append-only JSONL audit file (Node). Each event is serialized and chained (see `AuditChain`) at
+ * `append`, then written with `O_APPEND`: one `write()` per line or per batch of whole lines, so
+ * lines of concurrent writers — other sinks, other processes — never interleave. Opening a file whose
+ * last line was torn by a crash first ends that line, so the torn fragment stays a bad line of its
+ * own instead of corrupting the next event. Every write or sync failure surfaces as an
+ * {@link AuditWriteError} (`ERR_AUDIT_WRITE`, naming the path and the OS reason) and the sink stays
+ * failed (after a failed sync the file's state is unknown): reopen it.
+ *
+ * @example
+ * ```ts
+ * import { FileAuditSink } from 'policygate-capital/node'
+ * const sink = await FileAuditSink.open('audit.jsonl', { mode: 'durable' })
+ * const audited = createAuditedEvaluator(engine, sink)
+ * const decision = await audited(intent, portfolio, market) // the event is on disk
+ * await sink.close()
+ * ```
+ */
+export class FileAuditSink implements AuditSink {
+  /** The file's path, as given. */
+  readonly path: string;
+  /** `durable` or `batched`. */
+  readonly mode: FileAuditSinkMode;
+  readonly #fd: number;
+  readonly #chain: AuditChain;
+  readonly #maxBatchBytes: number;
+  readonly #onError: ((error: AuditWriteError) => void) | undefined;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #waiters: Waiter[] = [];
+  #running: Promise<void> | null = null;
+  #scheduled = false;
+  #failure: AuditWriteError | null = null;
+  #unreported = false; // #failure happened in the background and was not thrown to anyone yet
+  #closed = false;
+  #stats: FileAuditSinkStats = { events: 0, writes: 0, syncs: 0 };
+  readonly #atExit = () => this.#exitSync();
+
+  private constructor(path: string, fd: number, options: FileAuditSinkOptions) {
+    this.path = path;
+    this.#fd = fd;
+    this.mode = options.mode ?? 'durable';
+    this.#chain = new AuditChain({ hash: sha256, ...(options.chainId !== undefined && { chainId: options.chainId }) });
+    this.#maxBatchBytes = options.maxBatchBytes ?? 1 << 20;
+    this.#onError = options.onError;
+    if (this.mode === 'batched') {
+      if (!exitHookInstalled) {
+        process.on('exit', onExit);
+        exitHookInstalled = true;
+      }
+      openBatched.add(this.#atExit);
+    }
+  }
+
+  /**
+   * Opens (creating it if needed) an audit file for appending. A new file's directory entry is
+   * synced in durable mode, so the file itself survives a crash.
+   *
+   * @throws {AuditWriteError} when the file cannot be opened (e.g. `ENOENT` for a missing directory,
+   * `EACCES`, `EISDIR`), naming the path and the reason.
+   */
+  static async open(path: string, options: FileAuditSinkOptions = {}): Promise<FileAuditSink> {
+    const mode = options.mode ?? 'durable';
+    if (mode !== 'durable' && mode !== 'batched') throw new TypeError(`mode must be 'durable' or 'batched', got ${String(mode)}`);
+    const maxBatchBytes = options.maxBatchBytes ?? 1 << 20;
+    if (!(Number.isInteger(maxBatchBytes) && maxBatchBytes >= 1)) throw new RangeError(`maxBatchBytes must be an integer ≥ 1, got ${String(maxBatchBytes)}`);
+    const fileMode = options.fileMode ?? 0o600;
+    let fd: number;
+    let created = false;
+    try {
+      // a+: O_APPEND|O_CREAT|O_RDWR (read to check the last byte); x: learn whether we created it.
+      fd = await fsOpen(path, 'ax+', fileMode);
+      created = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw osError(path, 'open', e);
+      try {
+        fd = await fsOpen(path, 'a+', fileMode);
+      } catch (e2) {
+        throw osError(path, 'open', e2);
+      }
+    }
+    try {
+      if (created && mode === 'durable') {
+        const dir = await fsOpen(dirname(path), 'r', 0);
+        try {
+          await new Promise<void>((resolve, reject) => fs.fsync(dir, (e) => (e ? reject(e) : resolve())));
+        } finally {
+          await fsClose(dir);
+        }
+      }
+      const size = fs.fstatSync(fd).size;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        fs.readSync(fd, last, 0, 1, size - 1);
+        // A torn last line (no newline): end it, so our first line starts on a line of its own.
+        if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
+      }
+    } catch (e) {
+      fs.closeSync(fd);
+      throw osError(path, 'open', e);
+    }
+    return new FileAuditSink(path, fd, options);
+  }
+
+  /** The chain's id and end; keep a copy elsewhere to detect truncation or forged lines at the end. */
+  get head(): ChainHead {
+    return this.#chain.head;
+  }
+
+  /** Events appended, write() calls and fdatasync() calls so far. */
+  get stats(): FileAuditSinkStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Appends one event. Durable mode: returns a promise that resolves once the line is on disk and
+   * rejects with an {@link AuditWriteError} if the write or the sync fails. Batched mode: returns
+   * nothing once the line is buffered, and throws an {@link AuditWriteError} if an earlier write
+   * failed (or this one, when it fills the batch).
+   */
+  append(event: AuditEvent): Promise<void> | void {
+    if (this.mode === 'durable') {
+      try {
+        this.#accept(event);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return new Promise<void>((resolve, reject) => {
+        this.#waiters.push({ resolve, reject });
+        if (!this.#running) this.#running = Promise.resolve().then(() => this.#commitLoop());
+      });
+    }
+    this.#accept(event);
+    if (this.#pendingBytes >= this.#maxBatchBytes) {
+      this.#writePending();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#backgroundWrite());
+    }
+  }
+
+  /**
+   * Writes every buffered line and syncs the file: when it resolves, every event appended before
+   * the call is on disk.
+   *
+   * @throws {AuditWriteError} when a write or the sync fails, or failed before.
+   */
+  async flush(): Promise<void> {
+    this.#throwIfFailed();
+    if (this.mode === 'durable') {
+      while (this.#running) await this.#running;
+      this.#throwIfFailed();
+      return;
+    }
+    this.#writePending();
+    try {
+      await fdatasync(this.#fd);
+      this.#stats.syncs += 1;
+    } catch (e) {
+      throw this.#fail(osError(this.path, 'fdatasync', e));
+    }
+  }
+
+  /**
+   * Flushes (see {@link FileAuditSink.flush}) and closes the file. Later appends throw. Closing twice
+   * is harmless.
+   *
+   * @throws {AuditWriteError} when the final flush or the close fails; the file is closed anyway.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    let error: unknown;
+    try {
+      if (!this.#failure) await this.flush();
+    } catch (e) {
+      error = e;
+    }
+    this.#closed = true;
+    openBatched.delete(this.#atExit);
+    try {
+      await fsClose(this.#fd);
+    } catch (e) {
+      error ??= osError(this.path, 'close', e);
+    }
+    if (error) throw error;
+    if (this.#failure) throw this.#failure;
+  }
+
+  // Serializes and chains the event at once, so the line is fixed in append order.
+  #accept(event: AuditEvent): void {
+    if (this.#closed) throw new AuditWriteError(`audit write failed: ${this.path}: the sink is closed`, { path: this.path });
+    this.#throwIfFailed();
+    let line: string;
+    try {
+      line = this.#chain.next(event);
+    } catch (e) {
+      throw new AuditWriteError(`audit write failed: ${this.path}: event not serializable: ${e instanceof Error ? e.message : String(e)}`, { path: this.path, cause: e });
+    }
+    this.#pending.push(line + '\n');
+    this.#pendingBytes += line.length + 1; // canonical lines are ASCII: characters = bytes
+    this.#stats.events += 1;
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) {
+      this.#unreported = false;
+      throw this.#failure;
+    }
+  }
+
+  #fail(error: AuditWriteError): AuditWriteError {
+    this.#failure ??= error;
+    return error;
+  }
+
+  // One write() of whole lines; a short write (rare: a signal, a full disk) is completed by more
+  // writes, and a failure leaves the sink failed.
+  #write(text: string): void {
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    try {
+      while (off < buf.length) off += fs.writeSync(this.#fd, buf, off, buf.length - off);
+    } catch (e) {
+      throw this.#fail(osError(this.path, off > 0 ? `write (after ${off} of ${buf.length} bytes)` : 'write', e));
+    }
+    this.#stats.writes += 1;
+  }
+
+  #takePending(): string {
+    const text = this.#pending.join('');
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return text;
+  }
+
+  #writePending(): void {
+    this.#throwIfFailed();
+    if (this.#pending.length === 0) return;
+    this.#write(this.#takePending());
+  }
+
+  #backgroundWrite(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#failure || this.#pending.length === 0) return;
+    try {
+      this.#writePending();
+    } catch (e) {
+      // Kept in #failure: the next append, flush or close throws it; until then it is unreported.
+      if (this.#onError) this.#onError(e as AuditWriteError);
+      else this.#unreported = true;
+    }
+  }
+
+  // Group commit: write everything queued in one write(), sync, settle those appends; repeat while
+  // appends arrived during the sync.
+  async #commitLoop(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      try {
+        this.#write(this.#takePending());
+        try {
+          await fdatasync(this.#fd);
+        } catch (e) {
+          throw this.#fail(osError(this.path, 'fdatasync', e));
+        }
+        this.#stats.syncs += 1;
+        for (const w of waiters) w.resolve();
+      } catch (e) {
+        for (const w of waiters) w.reject(e);
+        // Appends queued behind a failure fail too.
+        const rest = this.#waiters;
+        this.#waiters = [];
+        this.#takePending();
+        for (const w of rest) w.reject(e);
+        break;
+      }
+    }
+    this.#running = null;
+  }
+
+  // At process exit (batched mode, not closed): write what is buffered; never exit quietly over a
+  // lost event.
+  #exitSync(): void {
+    if (this.#failure) {
+      if (this.#unreported) {
+        console.error(`policygate-capital: ${this.#failure.message} (events lost; the failure was never reported: no append, flush or close followed it)`);
+        process.exitCode = 1;
+      }
+      return;
+    }
+    if (this.#pending.length === 0) return;
+    try {
+      this.#write(this.#takePending());
+    } catch (e) {
+      console.error(`policygate-capital: ${(e as Error).message} (at exit; events lost)`);
+      process.exitCode = 1;
+    }
+  }
+}
