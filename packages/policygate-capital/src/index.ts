@@ -31,3 +31,37 @@ export { policyHash, sha256Hex } from './util/sha256.js';
 export { pyRound, pyFixed } from './util/py-round.js';
 export { canonicalJson } from './util/canonical-json.js';
 export { ENGINE_VERSION } from './version.js';
+// Audit trail: events, the hash chain, reading, replay, sinks (SPEC.md "Audit trail").
+export {
+  AuditEventSchema,
+  DecisionSchema,
+  ViolationSchema,
+  EvidenceSchema,
+  type AuditEvent,
+} from './audit/schema.js';
+export { buildAuditEvent, serializeAuditEvent, type AuditEventOptions } from './audit/event.js';
+export { AuditChain, type AuditChainOptions, type ChainHead } from './audit/chain.js';
+export {
+  readAuditLog,
+  type AuditLog,
+  type AuditLogEntry,
+  type AuditLogProblem,
+  type ChainBreak,
+  type ChainBreakKind,
+  type ChainSummary,
+  type ReadAuditLogOptions,
+} from './audit/reader.js';
+export {
+  replayEvent,
+  decisionsMatch,
+  diffDecisions,
+  replayAuditLog,
+  type CompareOptions,
+  type ReplaySummary,
+  type ReplayMismatch,
+  type PolicyHashMismatch,
+} from './audit/replay.js';
+export type { AuditSink } from './audit/sink.js';
+export { AuditWriteError } from './audit/errors.js';
+export { MemoryAuditSink } from './audit/memory-sink.js';
+export { createAuditedEvaluator, type AuditedEvaluator, type AuditedEvaluatorOptions } from './audit/audited.js';
