@@ -23,7 +23,8 @@ export {
   type LossLimits,
   type ExecutionLimits,
 } from './policy/schema.js';
-export { parsePolicy, parsePolicyYaml } from './policy/load.js';
+export { parsePolicy } from './policy/parse.js';
+export { parsePolicyYaml } from './policy/load.js';
 export { evaluate } from './engine/evaluate.js';
 export { PolicyEngine } from './engine/policy-engine.js';
 export type { Decision, DecisionKind, Evidence, Severity, Violation } from './engine/types.js';

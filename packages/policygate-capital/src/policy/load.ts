@@ -1,29 +1,15 @@
-// Loading a policy from YAML text or from a plain object, with errors that point at the line and
-// column of the offending node.
+// Loading a policy from YAML text, with errors that point at the line and column of the offending
+// node. (Plain objects: parse.ts, which does not import the YAML parser.)
 import * as v from 'valibot';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { PolicyError, type Issue } from '../errors.js';
-import { formatPath, isUnknownKey, issueMessage, pathKeys, toIssues } from '../model/issues.js';
+import { formatPath, isUnknownKey, issueMessage, pathKeys } from '../model/issues.js';
 import { PolicySchema, type Policy } from './schema.js';
+
+export { parsePolicy } from './parse.js';
 
 /** Most alias expansions a policy may make; beyond it the text is refused (billion laughs). */
 const MAX_ALIAS_COUNT = 100;
-
-/**
- * Validates a policy given as a plain object (for example `JSON.parse` output) and returns a typed
- * copy with defaults filled in.
- *
- * @throws {PolicyError} listing every problem with its field path.
- * @example
- * ```ts
- * const policy = parsePolicy({ limits: { ... } })
- * ```
- */
-export function parsePolicy(value: unknown): Policy {
-  const result = v.safeParse(PolicySchema, value);
-  if (result.success) return result.output;
-  throw new PolicyError(toIssues(result.issues));
-}
 
 /**
  * Parses and validates a policy from YAML text (YAML 1.2). Syntax errors, duplicate keys, alias
