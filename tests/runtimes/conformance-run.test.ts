@@ -1,7 +1,7 @@
 // The runtime-neutral script must be able to fail: tampered expectations are reported as failures,
 // differences within SPEC's 1e-9 relative tolerance are not.
 import { describe, expect, it } from 'vitest';
-import { readJsonl, type ConformanceCase } from '../conformance/cases.js';
+import { readJsonl, readText, type ConformanceCase } from '../conformance/cases.js';
 // @ts-expect-error -- plain ESM script without type declarations (it must run unchanged in a browser)
 import { runConformance } from './conformance-run.mjs';
 
@@ -44,5 +44,20 @@ describe('conformance-run.mjs', () => {
   it('accepts computed numbers within 1e-9 relative (summation order), as SPEC.md allows', async () => {
     const report = await runConformance({ casesJsonl: toJsonl([scaleComputed(withComputed, 1 + 1e-12)]) });
     expect(report.lines.at(-1)).toBe('1 passed, 0 failed');
+  });
+
+  it('reports audit events whose decision or policy hash differs, and lines that are not events', async () => {
+    const events = readJsonl<any>('reference-audit.jsonl').slice(0, 10);
+    events[1].decision.decision = events[1].decision.decision === 'DENY' ? 'ALLOW' : 'DENY';
+    events[4].policy_hash = 'f'.repeat(64);
+    const lines = events.map((e) => JSON.stringify(e));
+    lines[7] = lines[7].slice(0, 80); // a torn write
+    const report = await runConformance({ casesJsonl: '', auditJsonl: lines.join('\n'), auditPolicyYaml: readText('reference-policy.yaml') });
+    expect(report.lines).toContain('reference audit replay: 7 passed, 3 failed');
+    expect(report.failures).toEqual([
+      expect.stringMatching(/^audit line 8: not read/),
+      expect.stringMatching(/^audit line 2 .*decisionsMatch is false; decision:/),
+      expect.stringMatching(/^audit line 5 .*policy_hash: f{64} != /),
+    ]);
   });
 });
