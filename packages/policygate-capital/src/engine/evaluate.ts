@@ -176,13 +176,12 @@ export function decideFromMetrics(
 }
 
 function decide(
+  compiled: CompiledPolicy | Error,
   intent: OrderIntent,
-  policy: Policy,
   portfolio: PortfolioState,
   market: MarketSnapshot,
   execution: ExecutionStateInput,
 ): Decision {
-  const compiled = compilePolicy(policy);
   const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
   const intentId = typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
   let missing: string[];
@@ -244,7 +243,24 @@ export function evaluate(
   execution: ExecutionStateInput = EMPTY_EXECUTION,
 ): Decision {
   const start = performance.now();
-  const decision = decide(intent, policy, portfolio, market, execution);
+  const decision = decide(compilePolicy(policy), intent, portfolio, market, execution);
+  decision.eval_ms = pyRound(performance.now() - start, 3);
+  return decision;
+}
+
+/**
+ * `evaluate` with a policy compiled once (`PolicyEngine` keeps it): saves the cache lookup per call.
+ * Internal: not exported from the package.
+ */
+export function evaluateCompiled(
+  compiled: CompiledPolicy | Error,
+  intent: OrderIntent,
+  portfolio: PortfolioState,
+  market: MarketSnapshot,
+  execution: ExecutionStateInput = EMPTY_EXECUTION,
+): Decision {
+  const start = performance.now();
+  const decision = decide(compiled, intent, portfolio, market, execution);
   decision.eval_ms = pyRound(performance.now() - start, 3);
   return decision;
 }

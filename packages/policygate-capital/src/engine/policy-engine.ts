@@ -3,7 +3,8 @@ import { parsePolicy, parsePolicyYaml } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { policyHash, sha256Hex } from '../util/sha256.js';
-import { evaluate } from './evaluate.js';
+import { evaluateCompiled } from './evaluate.js';
+import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
 import type { Decision } from './types.js';
 
 /**
@@ -22,9 +23,12 @@ export class PolicyEngine {
   /** Lowercase hex SHA-256 identifying the policy, written into audit events. */
   readonly policyHash: string;
 
+  readonly #compiled: CompiledPolicy | Error;
+
   private constructor(policy: Policy, hash: string) {
     this.policy = policy;
     this.policyHash = hash;
+    this.#compiled = compilePolicy(policy);
   }
 
   /**
@@ -58,6 +62,6 @@ export class PolicyEngine {
     market: MarketSnapshot,
     execution?: ExecutionStateInput,
   ): Decision {
-    return evaluate(intent, this.policy, portfolio, market, execution);
+    return evaluateCompiled(this.#compiled, intent, portfolio, market, execution);
   }
 }
