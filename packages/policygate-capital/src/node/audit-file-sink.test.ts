@@ -1,0 +1,214 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAuditedEvaluator } from '../audit/audited.js';
+import { AuditWriteError } from '../audit/errors.js';
+import { buildAuditEvent } from '../audit/event.js';
+import { readAuditLog } from '../audit/reader.js';
+import { replayAuditLog } from '../audit/replay.js';
+import { engine, intent, market, portfolio } from '../audit/test-fixtures.js';
+import { FileAuditSink } from './audit-file-sink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pg-audit-sink-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(dir, `audit-${++n}.jsonl`);
+
+async function someEvents(count: number) {
+  const eng = await engine();
+  return Array.from({ length: count }, (_, k) => {
+    const i = intent({ intent_id: `o${k}`, qty: 1 + k * 30 });
+    return buildAuditEvent(eng.evaluate(i, portfolio(), market()), i, portfolio(), market(), undefined, eng.policyHash);
+  });
+}
+
+async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<AuditWriteError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(AuditWriteError);
+    return e as AuditWriteError;
+  }
+  throw new Error('expected an AuditWriteError');
+}
+
+describe('FileAuditSink, durable', () => {
+  it('has each line in the file, synced, when append resolves', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'durable' });
+    const events = await someEvents(3);
+    for (const [k, e] of events.entries()) {
+      await sink.append(e);
+      expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(k + 2);
+      expect(sink.stats).toEqual({ events: k + 1, writes: k + 1, syncs: k + 1 });
+    }
+    await sink.close();
+    const log = await readAuditLog(readFileSync(path, 'utf8'));
+    expect(log).toMatchObject({ errors: [], chainBreaks: [], chained: true });
+    expect(log.events.map((x) => x.event.event_id)).toEqual(events.map((e) => e.event_id));
+    expect(log.chains[0]!.head).toEqual(sink.head);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('commits concurrent appends together (group commit): fewer syncs than events, every line on disk', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path);
+    const events = await someEvents(200);
+    await Promise.all(events.map((e) => sink.append(e)));
+    const stats = sink.stats;
+    expect(stats.events).toBe(200);
+    expect(stats.syncs).toBeLessThan(200);
+    expect(stats.writes).toBe(stats.syncs);
+    await sink.close();
+    const log = await readAuditLog(readFileSync(path, 'utf8'));
+    expect(log.events).toHaveLength(200);
+    expect(log.chainBreaks).toEqual([]);
+  });
+
+  it('serves an audited evaluator whose log replays', async () => {
+    const path = fresh();
+    const eng = await engine();
+    const sink = await FileAuditSink.open(path, { mode: 'durable' });
+    const audited = createAuditedEvaluator(eng, sink);
+    for (let k = 0; k < 20; k++) await audited(intent({ intent_id: `a${k}`, qty: 5 + k * 17 }), portfolio(), market());
+    await sink.close();
+    expect(await replayAuditLog(readFileSync(path, 'utf8'), eng)).toMatchObject({ total: 20, matched: 20, ok: true });
+  });
+});
+
+describe('FileAuditSink, batched', () => {
+  it('buffers, writes a batch when the event loop turns, and syncs on flush', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched' });
+    const events = await someEvents(50);
+    for (const e of events) expect(sink.append(e)).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).toBe('');
+    await new Promise((r) => setImmediate(r));
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(51);
+    expect(sink.stats).toEqual({ events: 50, writes: 1, syncs: 0 });
+    await sink.flush();
+    expect(sink.stats.syncs).toBe(1);
+    await sink.close();
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
+  });
+
+  it('writes as soon as a batch reaches maxBatchBytes', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 1 });
+    for (const e of await someEvents(5)) sink.append(e);
+    expect(sink.stats.writes).toBe(5);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(6);
+    await sink.close();
+  });
+
+  it('writes what it holds on close', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched' });
+    for (const e of await someEvents(7)) sink.append(e);
+    await sink.close();
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).events).toHaveLength(7);
+    expect(() => sink.append({} as never)).toThrow(/the sink is closed/);
+    await sink.close(); // twice is harmless
+  });
+});
+
+describe('FileAuditSink, an existing file', () => {
+  it('appends after what is there, as a new chain', async () => {
+    const path = fresh();
+    const [a, b, c] = await someEvents(3);
+    const first = await FileAuditSink.open(path);
+    await first.append(a!);
+    await first.close();
+    const second = await FileAuditSink.open(path, { mode: 'batched' });
+    second.append(b!);
+    second.append(c!);
+    await second.close();
+    const log = await readAuditLog(readFileSync(path, 'utf8'));
+    expect(log.events).toHaveLength(3);
+    expect(log.chainBreaks).toEqual([]);
+    expect(log.chains.map((x) => x.events)).toEqual([1, 2]);
+  });
+
+  it('ends a torn last line before appending, so the torn fragment does not swallow the next event', async () => {
+    const path = fresh();
+    const [a, b] = await someEvents(2);
+    const first = await FileAuditSink.open(path);
+    await first.append(a!);
+    await first.close();
+    const good = readFileSync(path, 'utf8');
+    writeFileSync(path, good + good.slice(0, 300)); // a crash mid-write
+    const second = await FileAuditSink.open(path);
+    await second.append(b!);
+    await second.close();
+    const log = await readAuditLog(readFileSync(path, 'utf8'));
+    expect(log.events.map((x) => x.line)).toEqual([1, 3]);
+    expect(log.errors).toEqual([{ line: 2, reason: expect.stringMatching(/^invalid JSON/) }]);
+  });
+});
+
+describe('FileAuditSink, failures surface as ERR_AUDIT_WRITE', () => {
+  it('ENOENT: a directory that does not exist', async () => {
+    const path = join(dir, 'missing', 'audit.jsonl');
+    const e = await errorOf(FileAuditSink.open(path));
+    expect(e).toMatchObject({ code: 'ERR_AUDIT_WRITE', osCode: 'ENOENT', path });
+    expect(e.message).toContain(path);
+    expect(e.message).toContain('ENOENT');
+  });
+
+  it('EISDIR: a directory where the file should be', async () => {
+    const e = await errorOf(FileAuditSink.open(dir));
+    expect(e).toMatchObject({ code: 'ERR_AUDIT_WRITE', osCode: 'EISDIR', path: dir });
+  });
+
+  // /dev/full: every write fails with ENOSPC, a real full device.
+  it('ENOSPC in durable mode: the append rejects, and so does every later one', async () => {
+    expect(existsSync('/dev/full')).toBe(true);
+    const sink = await FileAuditSink.open('/dev/full', { mode: 'durable' });
+    const [a, b] = await someEvents(2);
+    const e = await errorOf(sink.append(a!) as Promise<void>);
+    expect(e).toMatchObject({ code: 'ERR_AUDIT_WRITE', osCode: 'ENOSPC', path: '/dev/full' });
+    expect(e.message).toMatch(/^audit write failed: \/dev\/full: write: ENOSPC/);
+    expect(await errorOf(sink.append(b!) as Promise<void>)).toBe(e);
+    expect(await errorOf(sink.close())).toBe(e);
+  });
+
+  it('ENOSPC through an audited evaluator: throws, or fails closed with SYS-002', async () => {
+    const eng = await engine();
+    const sink = await FileAuditSink.open('/dev/full');
+    const e = await errorOf(createAuditedEvaluator(eng, sink)(intent(), portfolio(), market()));
+    expect(e.osCode).toBe('ENOSPC');
+    const closed = await createAuditedEvaluator(eng, sink, { failClosedOnAuditError: true })(intent(), portfolio(), market());
+    expect(closed.decision).toBe('DENY');
+    expect(closed.violations).toEqual([
+      expect.objectContaining({ rule_id: 'SYS-002', message: expect.stringMatching(/^Evaluation error: audit write failed: \/dev\/full: write: ENOSPC/) }),
+    ]);
+    await sink.close().catch(() => {});
+  });
+
+  it('ENOSPC in batched mode: reported to onError, then thrown by the next append and by flush', async () => {
+    const reported: AuditWriteError[] = [];
+    const sink = await FileAuditSink.open('/dev/full', { mode: 'batched', onError: (err) => reported.push(err) });
+    const [a, b] = await someEvents(2);
+    sink.append(a!);
+    await new Promise((r) => setImmediate(r));
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.osCode).toBe('ENOSPC');
+    expect(() => sink.append(b!)).toThrow(reported[0]);
+    expect(await errorOf(sink.flush())).toBe(reported[0]);
+    expect(await errorOf(sink.close())).toBe(reported[0]);
+  });
+
+  it('ENOSPC in batched mode when the batch fills: the append itself throws', async () => {
+    const sink = await FileAuditSink.open('/dev/full', { mode: 'batched', maxBatchBytes: 1 });
+    const [a] = await someEvents(1);
+    const e = await errorOf(() => sink.append(a!));
+    expect(e.osCode).toBe('ENOSPC');
+    await sink.close().catch(() => {});
+  });
+
+  it('refuses bad options', async () => {
+    await expect(FileAuditSink.open(fresh(), { mode: 'fast' as never })).rejects.toThrow(/mode must be/);
+    await expect(FileAuditSink.open(fresh(), { maxBatchBytes: 0 })).rejects.toThrow(/maxBatchBytes/);
+  });
+});
