@@ -1,6 +1,6 @@
 // Builds the SDK (packages/policygate-capital) to ESM + .d.ts.
 // Entries: the isomorphic core, the Node-only entry, and the CLI bins.
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -27,6 +27,14 @@ const executableBins = {
     for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && isBin(chunk)) chmodSync(`${options.dir}/${chunk.fileName}`, 0o755);
   },
 };
+// Files of an earlier build must not ship (npm pack takes all of dist): empty dist once this build
+// has compiled, just before it is written, so a failed build leaves the previous output in place.
+const cleanDist = {
+  name: 'clean-dist',
+  generateBundle() {
+    rmSync(pkg + 'dist', { recursive: true, force: true });
+  },
+};
 
 export default [
   {
@@ -35,7 +43,7 @@ export default [
     // One file per module (entries keep their names): a bundler then drops what an app does not
     // import, e.g. the YAML parser when only `evaluate` + `parsePolicy` are used (tests/package/size-budget.test.ts).
     output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: pkg + 'src', sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
-    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), executableBins],
+    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), cleanDist, executableBins],
   },
   {
     input: libraryInput,
