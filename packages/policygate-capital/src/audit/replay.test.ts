@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../engine/types.js';
 import { parsePolicyYaml } from '../policy/load.js';
+import { createAuditedEvaluator } from './audited.js';
+import { MemoryAuditSink } from './memory-sink.js';
+import type { AuditEvent } from './schema.js';
 import { decisionsMatch, diffDecisions, replayAuditLog, replayEvent } from './replay.js';
 import { readAuditLog } from './reader.js';
 import { POLICY_YAML, chainedLog, engine, intent, market, portfolio } from './test-fixtures.js';
@@ -84,6 +87,24 @@ describe('replayEvent', () => {
       expect(replayed.evidence).toEqual(original.evidence);
       expect(diffDecisions(original, replayEvent(event, parsePolicyYaml(POLICY_YAML))[1])).toEqual([]);
     }
+  });
+
+  it('replays symbols named __proto__ and constructor as data (they survive write and read)', async () => {
+    const eng = await engine();
+    const sink = new MemoryAuditSink();
+    const audited = createAuditedEvaluator(eng, sink);
+    const prices = JSON.parse('{"__proto__": 50, "constructor": 20, "AAPL": 200}');
+    const positions = JSON.parse('{"__proto__": 400, "constructor": -300}');
+    const live = await audited(intent({ instrument: { symbol: '__proto__', asset_class: 'equity' }, qty: 50 }), portfolio({ positions }), market({ prices }));
+    const [{ event }] = (await readAuditLog(sink.toJsonl())).events as [{ event: AuditEvent }];
+    expect(Object.keys(event.portfolio_state.positions!)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(event.portfolio_state.positions)).toBe(Object.prototype);
+    const [original, replayed] = replayEvent(event, eng);
+    expect(diffDecisions(original, replayed)).toEqual([]);
+    expect(diffDecisions(live, replayed)).toEqual([]);
+    expect(replayed.evidence).toEqual(live.evidence);
+    // |450·50| + |−300·20| over equity 100,000: both odd symbols counted.
+    expect(replayed.evidence.find((x) => x.metric === 'gross_exposure_x')!.value).toBe(0.285);
   });
 
   it('shows a different decision under a different policy', async () => {

@@ -1,0 +1,30 @@
+// Bundles append-worker.ts (TypeScript, importing the SDK's sources) into one .mjs that plain `node`
+// runs, so the cross-process tests run real Node processes on the current sources.
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** Bundles the worker into a fresh world-readable temp folder; returns the .mjs path. */
+export async function bundleWorker(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'pg-audit-worker-'));
+  chmodSync(dir, 0o755); // readable by an unprivileged user (the EACCES test)
+  const outfile = join(dir, 'append-worker.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./append-worker.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    // yaml is CommonJS and requires Node built-ins: give the ESM bundle a `require`.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  chmodSync(outfile, 0o644);
+  return outfile;
+}
+
+/** The reference policy of the conformance folder. */
+export const REFERENCE_POLICY = fileURLToPath(new URL('../../../shared/conformance/reference-policy.yaml', import.meta.url));
