@@ -1,0 +1,183 @@
+// The decision: a large badge, requested vs modified quantity, the violations table, the evidence
+// gauges, the policy hash and whether the kill switch tripped.
+import type { Decision } from 'policygate-capital';
+import { gaugesOf, type Gauge } from '../lib/gauge';
+
+/** What the decision view shows. */
+export interface DecisionViewProps {
+  decision: Decision;
+  requestedQty: number;
+  side: string;
+  symbol: string;
+  policyHash: string;
+  /** True when the inputs have errors and this is the last good decision, shown greyed. */
+  stale: boolean;
+}
+
+const fmtQty = (q: number) => q.toLocaleString('en-US', { maximumFractionDigits: 8 });
+
+const DESCRIPTIONS: Record<Decision['decision'], string> = {
+  ALLOW: 'The order may be sent as it is.',
+  MODIFY: 'The order may be sent with the reduced quantity.',
+  DENY: 'The order must not be sent.',
+};
+
+// A violation's `inputs` or `computed`, one `key: value` a line (values as JSON).
+function KeyValues({ record }: { record: Record<string, unknown> }) {
+  const entries = Object.entries(record);
+  if (entries.length === 0) return <span className="kv">{'{}'}</span>;
+  return (
+    <ul className="kv">
+      {entries.map(([k, value]) => (
+        <li key={k}>
+          {k}: {JSON.stringify(value)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function GaugeRow({ g }: { g: Gauge }) {
+  return (
+    <li className={`gauge gauge--${g.status}`} data-metric={g.metric} data-status={g.status}>
+      <div className="gauge__head">
+        <span className="gauge__label">
+          {g.label} <span className="gauge__rule">{g.ruleId}</span>
+        </span>
+        <span className="gauge__value">
+          {g.valueText} <span className="gauge__limit">/ limit {g.limitText}</span>
+        </span>
+      </div>
+      <div
+        className="gauge__track"
+        role="meter"
+        aria-label={`${g.label}: ${g.valueText}, limit ${g.limitText}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(g.fillPct)}
+        aria-valuetext={`${g.valueText} against limit ${g.limitText}${g.marginText ? `, ${g.marginText}` : ''}`}
+      >
+        <div className="gauge__fill" style={{ width: `${g.fillPct}%` }} />
+        {g.limitPct !== null && <div className="gauge__marker" style={{ left: `${g.limitPct}%` }} aria-hidden="true" />}
+      </div>
+      <div className="gauge__margin">
+        {g.status === 'breach' ? '✕ ' : g.status === 'reducing' ? '↓ ' : g.status === 'headroom' ? '✓ ' : ''}
+        {g.status === 'unchecked' ? 'not checked by this policy' : g.marginText}
+      </div>
+    </li>
+  );
+}
+
+/**
+ * Renders one decision. When `stale`, everything is greyed and marked as out of date.
+ *
+ * @example
+ * ```tsx
+ * <DecisionView decision={d} requestedQty={100} side="buy" symbol="AAPL" policyHash={hash} stale={false} />
+ * ```
+ */
+export function DecisionView({ decision, requestedQty, side, symbol, policyHash, stale }: DecisionViewProps) {
+  const kind = decision.decision;
+  const gauges = gaugesOf(decision);
+  const modifiedQty = decision.modified_intent?.qty;
+  return (
+    <div className={`decision${stale ? ' decision--stale' : ''}`} data-testid="decision" data-stale={stale ? 'true' : 'false'} aria-describedby={stale ? 'stale-note' : undefined}>
+      {stale && (
+        <p className="stale-note" id="stale-note" role="note">
+          Out of date: this is the last good decision. Fix the problems marked in the editors to evaluate again.
+        </p>
+      )}
+      <div className="decision__top">
+        <div className={`badge badge--${kind.toLowerCase()}`} data-testid="decision-badge">
+          {kind}
+        </div>
+        <div className="decision__summary">
+          <p className="decision__qty" data-testid="qty">
+            {side} {symbol}: requested <strong data-testid="requested-qty">{fmtQty(requestedQty)}</strong>
+            {modifiedQty !== undefined && (
+              <>
+                {' '}
+                → modified <strong data-testid="modified-qty">{fmtQty(modifiedQty)}</strong>
+              </>
+            )}
+          </p>
+          <p className="decision__desc">{DESCRIPTIONS[kind]}</p>
+        </div>
+      </div>
+
+      <dl className="facts">
+        <div>
+          <dt>kill_switch_triggered</dt>
+          <dd data-testid="kill-switch" className={decision.kill_switch_triggered ? 'fact--alarm' : ''}>
+            {decision.kill_switch_triggered ? 'true — trip the kill switch' : 'false'}
+          </dd>
+        </div>
+        <div>
+          <dt>intent_id</dt>
+          <dd>
+            <code>{decision.intent_id}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>eval_ms</dt>
+          <dd>{decision.eval_ms}</dd>
+        </div>
+        <div className="facts__wide">
+          <dt>Policy hash (SHA-256)</dt>
+          <dd>
+            <code className="hash" data-testid="policy-hash">
+              {policyHash}
+            </code>
+          </dd>
+        </div>
+      </dl>
+
+      <h3>Violations</h3>
+      {decision.violations.length === 0 ? (
+        <p data-testid="no-violations">None.</p>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Violations table">
+          <table className="violations" data-testid="violations">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Message</th>
+                <th scope="col">Inputs</th>
+                <th scope="col">Computed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {decision.violations.map((v, k) => (
+                <tr key={k} data-rule={v.rule_id}>
+                  <th scope="row">{v.rule_id}</th>
+                  <td>
+                    <span className={`severity severity--${v.severity.toLowerCase()}`}>{v.severity}</span>
+                  </td>
+                  <td>{v.message}</td>
+                  <td>
+                    <KeyValues record={v.inputs} />
+                  </td>
+                  <td>
+                    <KeyValues record={v.computed} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h3>Evidence</h3>
+      {gauges.length === 0 ? (
+        <p data-testid="no-evidence">No evidence: evaluation stopped before any metric was computed ({decision.violations[0]?.rule_id ?? 'error'}).</p>
+      ) : (
+        <ul className="gauges" data-testid="gauges">
+          {gauges.map((g) => (
+            <GaugeRow key={g.metric} g={g} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+// The playground island: presets, five editors, live (debounced) evaluation with the real SDK in
+// the browser, the decision, a shareable URL and the audit log. No server is involved.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { evaluateWorkspace, type WorkspaceResult } from '../lib/evaluate-workspace';
+import { findPreset, PRESETS, type Preset } from '../lib/presets';
+import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '../lib/share';
+import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
+import { AuditPanel } from './AuditPanel';
+import { CodeEditor } from './CodeEditor';
+import { DecisionView } from './DecisionView';
+
+/** How long typing must pause before the workspace is evaluated again. */
+export const DEBOUNCE_MS = 250;
+
+type Good = Extract<WorkspaceResult, { ok: true }>;
+
+const firstPreset = PRESETS[0]!;
+
+/**
+ * The playground. Restores the workspace from the URL fragment (`#w=…` a shared workspace,
+ * `#preset=ID` a preset) when there is one.
+ *
+ * @example
+ * ```astro
+ * <Playground client:load />
+ * ```
+ */
+export function Playground() {
+  const [ws, setWs] = useState<Workspace>(firstPreset.workspace);
+  const [presetId, setPresetId] = useState<string | null>(firstPreset.id);
+  const [result, setResult] = useState<WorkspaceResult | null>(null);
+  const [lastGood, setLastGood] = useState<Good | null>(null);
+  const [restored, setRestored] = useState(false);
+  const [linkProblem, setLinkProblem] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  // Restore a shared workspace once, before the first evaluation.
+  useEffect(() => {
+    const encoded = sharedFromHash(window.location.hash);
+    if (!encoded) {
+      // `#preset=ID` (the rules reference links to presets this way).
+      const wanted = new URLSearchParams(window.location.hash.slice(1)).get('preset');
+      const preset = wanted ? findPreset(wanted) : undefined;
+      if (preset) {
+        setWs(preset.workspace);
+        setPresetId(preset.id);
+      } else if (wanted) setLinkProblem(`There is no preset '${wanted}'. Showing the first preset instead.`);
+      setRestored(true);
+      return;
+    }
+    decodeWorkspace(encoded)
+      .then((shared) => {
+        setWs(shared);
+        setPresetId(PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === shared[id]))?.id ?? null);
+      })
+      .catch((e: Error) => setLinkProblem(`This link's workspace could not be restored: ${e.message}. Showing the first preset instead.`))
+      .finally(() => setRestored(true));
+  }, []);
+
+  // Evaluate (debounced) and keep the URL in step with the workspace.
+  useEffect(() => {
+    if (!restored) return;
+    const mine = ++seq.current;
+    const timer = setTimeout(async () => {
+      const next = await evaluateWorkspace(ws);
+      if (mine !== seq.current) return; // a newer edit is already being evaluated
+      setResult(next);
+      if (next.ok) setLastGood(next);
+      const encoded = await encodeWorkspace(ws);
+      if (mine !== seq.current) return;
+      history.replaceState(null, '', `#${SHARE_PARAM}=${encoded}`);
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [ws, restored]);
+
+  const edit = useCallback((id: EditorId, text: string) => {
+    setWs((prev) => (prev[id] === text ? prev : { ...prev, [id]: text }));
+    setPresetId(null);
+  }, []);
+
+  const load = (preset: Preset) => {
+    setWs(preset.workspace);
+    setPresetId(preset.id);
+    setLinkProblem(null);
+  };
+
+  const copyLink = async () => {
+    const url = `${location.origin}${location.pathname}#${SHARE_PARAM}=${await encodeWorkspace(ws)}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('Link copied to the clipboard.');
+    } catch {
+      setCopied('Copy the address from the address bar: it holds the whole workspace.');
+    }
+  };
+
+  const errors = result && !result.ok ? result.errors : {};
+  const shown = result?.ok ? result : lastGood;
+  const stale = !!result && !result.ok;
+  const activePreset = PRESETS.find((p) => p.id === presetId);
+  const problemCount = Object.values(errors).reduce((n, list) => n + (list?.length ?? 0), 0);
+
+  return (
+    <div className="playground">
+      <section className="presets" aria-labelledby="presets-title">
+        <h2 id="presets-title">Presets</h2>
+        <ul className="presets__list">
+          {PRESETS.map((p) => (
+            <li key={p.id}>
+              <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)}>
+                {p.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <p className="presets__story" aria-live="polite">
+          {activePreset ? activePreset.story : 'Your own workspace: edit any editor and the decision follows.'}
+        </p>
+      </section>
+
+      {linkProblem && (
+        <p className="banner banner--error" role="alert" data-testid="link-problem">
+          {linkProblem}
+        </p>
+      )}
+
+      <div className="workbench">
+        <section className="editors" aria-label="Inputs">
+          {EDITOR_IDS.map((id) => (
+            <CodeEditor
+              key={id}
+              id={id}
+              label={EDITORS[id].label}
+              language={EDITORS[id].language}
+              value={ws[id]}
+              onChange={(text) => edit(id, text)}
+              issues={errors[id]}
+              minHeight={id === 'policy' ? '20rem' : '6rem'}
+              maxHeight={id === 'policy' ? '40rem' : '22rem'}
+            />
+          ))}
+        </section>
+
+        <section className="results" aria-labelledby="decision-title">
+          <h2 id="decision-title">Decision</h2>
+          <div aria-live="polite" className="sr-only" data-testid="live-summary">
+            {stale
+              ? `${problemCount} problem${problemCount === 1 ? '' : 's'} in the inputs; showing the last good decision.`
+              : shown
+                ? `Decision ${shown.decision.decision}.`
+                : ''}
+          </div>
+          {stale && (
+            <p className="banner banner--error" data-testid="problems-summary">
+              {problemCount} problem{problemCount === 1 ? '' : 's'}:{' '}
+              {EDITOR_IDS.filter((id) => errors[id]?.length).map((id, k) => (
+                <span key={id}>
+                  {k > 0 ? '; ' : ''}
+                  {EDITORS[id].label}
+                  {errors[id]![0]!.line !== undefined ? ` line ${errors[id]![0]!.line}` : ''}
+                </span>
+              ))}
+            </p>
+          )}
+          {shown ? (
+            <DecisionView
+              decision={shown.decision}
+              requestedQty={shown.inputs.intent.qty}
+              side={shown.inputs.intent.side}
+              symbol={shown.inputs.intent.instrument.symbol}
+              policyHash={shown.policyHash}
+              stale={stale}
+            />
+          ) : (
+            <p data-testid="no-decision">{stale ? 'No decision yet: fix the problems marked in the editors.' : 'Evaluating…'}</p>
+          )}
+
+          <div className="share">
+            <button type="button" onClick={copyLink}>
+              Copy share link
+            </button>
+            <span role="status" className="share__status">
+              {copied}
+            </span>
+          </div>
+
+          <AuditPanel current={result?.ok ? result : null} />
+        </section>
+      </div>
+    </div>
+  );
+}
