@@ -1,6 +1,5 @@
 // What the bins print: JSON with sorted keys, errors for people, and writes that respect
 // back-pressure and a closed pipe (`policygate-eval … | head -1` must not crash).
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { PolicyGateError } from '../../errors.js';
 import { UsageError } from './args.js';
@@ -99,8 +98,14 @@ export class LineWriter {
     this.buffer = [];
     this.size = 0;
     if (!this.stream.write(chunk)) {
-      // Rejects on 'error', which the listener above has already recorded.
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]).catch(() => undefined);
+      // Wait for room, or for the end of the stream (an error is recorded by the listener above).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.stream.off('drain', done).off('close', done).off('error', done);
+          resolve();
+        };
+        this.stream.on('drain', done).on('close', done).on('error', done);
+      });
     }
   }
 
