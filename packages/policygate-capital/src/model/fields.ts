@@ -43,7 +43,7 @@ export const timestamp = () =>
  * Like `v.record(v.string(), value)`, but keeps *every* own key. valibot's record silently drops
  * `__proto__`, `constructor` and `prototype`; for us those are symbols like any other (SPEC: symbols
  * and ids are data), and dropping a position would under-state exposure. Keys are defined as own
- * data properties, so `__proto__` never touches the prototype.
+ * data properties (via Object.fromEntries), so `__proto__` never touches the prototype.
  */
 export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
   const base = v.record(str(), value, (i) => `must be an object, got ${i.received}`);
@@ -56,7 +56,7 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
         const issue = { kind: 'schema', type: 'record', input, expected: 'Object', received, message: `must be an object, got ${received}` };
         return { typed: false, value: input, issues: [issue] } as never;
       }
-      const out: Record<string, unknown> = {};
+      const entries: [string, unknown][] = [];
       const issues: v.BaseIssue<unknown>[] = [];
       for (const key of Object.keys(input)) {
         const entry = (input as Record<string, unknown>)[key];
@@ -68,8 +68,11 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
             issues.push(issue);
           }
         }
-        Object.defineProperty(out, key, { value: result.value, enumerable: true, writable: true, configurable: true });
+        entries.push([key, result.value]);
       }
+      // fromEntries defines own data properties (so `__proto__` stays a plain member) and, unlike
+      // assignment in a loop, leaves the object in V8's fast mode, which the engine's hot loop reads.
+      const out = Object.fromEntries(entries);
       return (issues.length
         ? { typed: false, value: out, issues }
         : { typed: true, value: out }) as never;
