@@ -3,8 +3,8 @@ import type { Decision } from '../engine/types.js';
 import { ValidationError } from '../errors.js';
 import { RFC3339 } from '../model/fields.js';
 import type { ExecutionState, ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { ENGINE_VERSION } from '../version.js';
-import { canonicalLine } from './canonical.js';
 import { UUID, type AuditEvent } from './schema.js';
 
 /** Options of {@link buildAuditEvent}. */
@@ -105,5 +105,5 @@ export function buildAuditEvent(
  * ```
  */
 export function serializeAuditEvent(event: AuditEvent): string {
-  return canonicalLine(event);
+  return canonicalJson(event);
 }

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+
+// Expected texts from CPython: json.dumps(value, sort_keys=True, separators=(",", ":")).
+const PYTHON_VECTORS: [string, string][] = [
+  ['{"b": 1, "a": "\\u00e9"}', '{"a":"\\u00e9","b":1}'],
+  // Integer-like keys sort as strings: "" < "10" < "7203" < "9" < "AAPL".
+  ['{"10": 1, "9": 2, "": 3, "AAPL": 4, "7203": 5}', '{"":3,"10":1,"7203":5,"9":2,"AAPL":4}'],
+  // Code-point order: U+FFFF before U+1F600 (UTF-16 order would put the surrogate pair first).
+  ['{"\\uffff": 1, "\\ud83d\\ude00": 2, "b": 3}', '{"b":3,"\\uffff":1,"\\ud83d\\ude00":2}'],
+  ['{"__proto__": {"x": [1, 2.5, null, true]}, "constructor": -1}', '{"__proto__":{"x":[1,2.5,null,true]},"constructor":-1}'],
+  [
+    '{"prices": {"2": 1.5, "10": 2.25, "1": 0.125, "SPY": 400}, "s": "tab\\tquote\\"back\\\\slash\\u007f\\u2028"}',
+    '{"prices":{"1":0.125,"10":2.25,"2":1.5,"SPY":400},"s":"tab\\tquote\\"back\\\\slash\\u007f\\u2028"}',
+  ],
+];
+
+/** The definition, written plainly: the oracle for the optimised implementation. */
+function reference(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError('non-finite');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((x) => reference(x) ?? 'null').join(',')}]`;
+  if (typeof value === 'object') {
+    const codePoints = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
+    const cmp = (a: string, b: string) => {
+      const x = codePoints(a);
+      const y = codePoints(b);
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return x.length - y.length;
+    };
+    const parts: string[] = [];
+    for (const k of Object.keys(value).sort(cmp)) {
+      const v = reference((value as Record<string, unknown>)[k]);
+      if (v !== undefined) parts.push(`${reference(k)}:${v}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return undefined;
+}
+
+const key = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 6 }),
+  fc.nat({ max: 300 }).map(String),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'toJSON', '\uffff', '\ud83d\ude00', 'é', 'a"b', 'a\\b', '\u007f', '', '01'),
+);
+const withKeys = <T>(entries: [string, T][]) => {
+  const o: Record<string, T> = {};
+  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+};
+const jsonish = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    tie('object'),
+  ),
+  object: fc.array(fc.tuple(key, fc.option(tie('value'), { nil: undefined })), { maxLength: 5 }).map(withKeys),
+}));
+
+describe('canonicalJson', () => {
+  it.each(PYTHON_VECTORS)('writes %s as CPython does', (input, expected) => {
+    expect(canonicalJson(JSON.parse(input))).toBe(expected);
+  });
+
+  it('follows the definition on arbitrary JSON-like values', () => {
+    fc.assert(
+      fc.property(jsonish.value, (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('follows the definition on flat maps of numbers, keys inserted in order or not', () => {
+    const entries = fc.array(fc.tuple(key, fc.double({ noNaN: true, noDefaultInfinity: true })), { maxLength: 12 });
+    fc.assert(
+      fc.property(entries, fc.boolean(), (list, sortFirst) => {
+        if (sortFirst) list.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const o = withKeys(list);
+        expect(canonicalJson(o)).toBe(reference(o));
+        expect(canonicalJson({ prices: o })).toBe(reference({ prices: o }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses non-finite numbers instead of writing null', () => {
+    expect(() => canonicalJson({ qty: NaN })).toThrow(RangeError);
+    expect(() => canonicalJson({ prices: { AAPL: Infinity } })).toThrow(/non-finite/);
+    expect(() => canonicalJson([-Infinity])).toThrow(/non-finite/);
+  });
+
+  it('omits undefined members and writes undefined array items as null, as JSON.stringify does', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  });
+});
