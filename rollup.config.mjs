@@ -1,6 +1,7 @@
 // Builds the SDK (packages/policygate-capital) to ESM + .d.ts.
 // Entries: the isomorphic core, the Node-only entry, and the CLI bins.
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -27,12 +28,26 @@ const executableBins = {
     for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && isBin(chunk)) chmodSync(`${options.dir}/${chunk.fileName}`, 0o755);
   },
 };
-// Files of an earlier build must not ship (npm pack takes all of dist): empty dist once this build
-// has compiled, just before it is written, so a failed build leaves the previous output in place.
-const cleanDist = {
-  name: 'clean-dist',
-  generateBundle() {
-    rmSync(pkg + 'dist', { recursive: true, force: true });
+// Files of an earlier build must not ship (npm pack takes all of dist). Once both builds below have
+// written, delete whatever in dist they did not write (dist/schemas belongs to json-schemas.mjs).
+// Nothing is deleted earlier: a failed build leaves the previous output whole, and a reader never sees
+// a half-empty dist.
+const written = new Set();
+const recordOutput = {
+  name: 'record-output',
+  writeBundle(options, bundle) {
+    for (const file of Object.keys(bundle)) written.add(join(options.dir, file));
+  },
+};
+const pruneStale = {
+  name: 'prune-stale',
+  writeBundle(options, bundle) {
+    recordOutput.writeBundle(options, bundle);
+    const dist = pkg + 'dist';
+    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+      const file = join(entry.parentPath ?? entry.path, entry.name);
+      if (entry.isFile() && !written.has(file) && !file.startsWith(join(dist, 'schemas/'))) rmSync(file);
+    }
   },
 };
 
@@ -43,12 +58,12 @@ export default [
     // One file per module (entries keep their names): a bundler then drops what an app does not
     // import, e.g. the YAML parser when only `evaluate` + `parsePolicy` are used (tests/package/size-budget.test.ts).
     output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: pkg + 'src', sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
-    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), cleanDist, executableBins],
+    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), executableBins, recordOutput],
   },
   {
     input: libraryInput,
     external,
     output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
-    plugins: [dts({ tsconfig: pkg + 'tsconfig.json' })],
+    plugins: [dts({ tsconfig: pkg + 'tsconfig.json' }), pruneStale],
   },
 ];

@@ -45,7 +45,7 @@ function target(from: string, spec: string): string {
 describe('npm pack', () => {
   let files: string[];
   beforeAll(async () => {
-    const result = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: PKG });
+    const result = await run('npm', ['pack', '--dry-run', '--json'], { cwd: PKG, withoutNpmEnv: true });
     expect(result.code, result.stderr).toBe(0);
     const [info] = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
     files = info.files.map((f: { path: string }) => f.path).sort();

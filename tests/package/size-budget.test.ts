@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { readmeSection } from './readme-section.js';
 
 const DIST = new URL('../../packages/policygate-capital/dist/index.js', import.meta.url).pathname;
 
@@ -44,9 +45,12 @@ const describeSize = (name: string, m: Measured) =>
     .map(([f, n]) => `${f} ${kB(n)}`)
     .join(', ')}`;
 
+const measureEvaluate = () => measure(`export { evaluate, parsePolicy } from ${JSON.stringify(DIST)};`);
+const measureFull = () => measure(`export * from ${JSON.stringify(DIST)};`);
+
 describe('bundle size (browser, minified, gzipped)', () => {
   it(`evaluate + parsePolicy stays under ${kB(EVALUATE_BUDGET)}`, async () => {
-    const m = await measure(`export { evaluate, parsePolicy } from ${JSON.stringify(DIST)};`);
+    const m = await measureEvaluate();
     const report = describeSize('evaluate + parsePolicy', m);
     console.log(report);
     // A YAML parser is not needed to evaluate an order against a policy object.
@@ -56,9 +60,16 @@ describe('bundle size (browser, minified, gzipped)', () => {
   });
 
   it('reports the full core entry', async () => {
-    const m = await measure(`export * from ${JSON.stringify(DIST)};`);
+    const m = await measureFull();
     console.log(describeSize('full core entry (policygate-capital)', m));
     // Sanity: the full entry includes the YAML parser and is larger than the evaluate-only bundle.
     expect(m.inputs.some(([f]) => f.startsWith('yaml/'))).toBe(true);
+  });
+
+  it('matches the sizes the README states ("about N kB", within 20%)', async () => {
+    const claims = [...readmeSection('runtimes').matchAll(/about ([\d.]+) kB/g)].map((m) => Number(m[1]) * 1000);
+    expect(claims).toHaveLength(2);
+    const measured = [(await measureEvaluate()).gzipped, (await measureFull()).gzipped];
+    measured.forEach((bytes, i) => expect(Math.abs(bytes - claims[i]!) / bytes, `README says ${kB(claims[i]!)}, measured ${kB(bytes)}`).toBeLessThan(0.2));
   });
 });
