@@ -29,8 +29,8 @@ async function measure(code: string): Promise<Measured> {
     metafile: true,
     logLevel: 'silent',
   });
-  const bytes = result.outputFiles[0].contents;
-  const output = Object.values((result.metafile as Metafile).outputs)[0];
+  const bytes = result.outputFiles[0]!.contents;
+  const output = Object.values((result.metafile as Metafile).outputs)[0]!;
   const inputs = Object.entries(output.inputs)
     .map(([file, { bytesInOutput }]): [string, number] => [file.replace(/^.*node_modules\//, ''), bytesInOutput])
     .filter(([, n]) => n > 0)

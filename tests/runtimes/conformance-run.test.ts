@@ -27,11 +27,11 @@ describe('conformance-run.mjs', () => {
   });
 
   it('reports a wrong decision, a wrong message, a wrong policy hash and a computed number off by 1e-6', async () => {
-    const decision = copy(cases[0]);
+    const decision = copy(cases[0]!);
     decision.expected.decision = decision.expected.decision === 'DENY' ? 'ALLOW' : 'DENY';
     const message = copy(withComputed);
     message.expected.violations[0].message += '!';
-    const hash = copy(cases[1]);
+    const hash = copy(cases[1]!);
     hash.policy_hash = '0'.repeat(64);
     const report = await runConformance({ casesJsonl: toJsonl([decision, message, hash, scaleComputed(withComputed, 1 + 1e-6), cases[2]]) });
     expect(report.lines.at(-1)).toBe('1 passed, 4 failed');
@@ -51,7 +51,7 @@ describe('conformance-run.mjs', () => {
     events[1].decision.decision = events[1].decision.decision === 'DENY' ? 'ALLOW' : 'DENY';
     events[4].policy_hash = 'f'.repeat(64);
     const lines = events.map((e) => JSON.stringify(e));
-    lines[7] = lines[7].slice(0, 80); // a torn write
+    lines[7] = lines[7]!.slice(0, 80); // a torn write
     const report = await runConformance({ casesJsonl: '', auditJsonl: lines.join('\n'), auditPolicyYaml: readText('reference-policy.yaml') });
     expect(report.lines).toContain('reference audit replay: 7 passed, 3 failed');
     expect(report.failures).toEqual([
