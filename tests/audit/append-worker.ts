@@ -7,7 +7,7 @@ import { createAuditedEvaluator, PolicyEngine, PolicyGateError } from '../../pac
 import { FileAuditSink, type FileAuditSinkMode } from '../../packages/policygate-capital/src/node/index.js';
 
 interface Config {
-  task: 'append' | 'open';
+  task: 'append' | 'open' | 'exit-unflushed' | 'exit-after-failure';
   path: string;
   policyPath: string;
   mode: FileAuditSinkMode;
@@ -75,4 +75,35 @@ async function open(): Promise<void> {
   }
 }
 
-await (config.task === 'open' ? open() : append());
+// Appends in batched mode, then exits at once: the exit hook must write what is buffered.
+async function exitUnflushed(): Promise<void> {
+  const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
+  const sink = await FileAuditSink.open(config.path, { mode: 'batched' });
+  const audited = createAuditedEvaluator(engine, sink);
+  const pending: Promise<unknown>[] = [];
+  for (let k = 0; k < config.count; k++) {
+    pending.push(audited(
+      { intent_id: `x${k}`, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1 + k, limit_price: null },
+      { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+      { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
+    ));
+  }
+  await Promise.all(pending); // batched: resolved while the lines are still buffered
+  process.stdout.write(JSON.stringify({ head: sink.head, stats: sink.stats }) + '\n');
+  process.exit(0);
+}
+
+// A background write fails and nothing is told (no onError, no later append, flush or close).
+async function exitAfterFailure(): Promise<void> {
+  const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
+  const sink = await FileAuditSink.open(config.path, { mode: 'batched' });
+  await createAuditedEvaluator(engine, sink)(
+    { intent_id: 'lost', timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1, limit_price: null },
+    { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+    { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
+  );
+  // The process then ends normally; the write fails in the background.
+}
+
+const tasks = { append, open, 'exit-unflushed': exitUnflushed, 'exit-after-failure': exitAfterFailure };
+await tasks[config.task]();

@@ -1,0 +1,38 @@
+// What a batched FileAuditSink does when its process ends without close(): buffered lines are
+// written, and a background write failure nobody was told of makes the process exit 1, loudly.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAuditLog } from '../../packages/policygate-capital/src/index.js';
+import { REFERENCE_POLICY, bundleWorker } from './worker.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pg-audit-exit-'));
+let worker: string;
+beforeAll(async () => {
+  worker = await bundleWorker();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (config: object) => spawnSync(process.execPath, [worker, JSON.stringify({ policyPath: REFERENCE_POLICY, mode: 'batched', ...config })], { encoding: 'utf8' });
+
+describe('a batched FileAuditSink at process exit', () => {
+  it('writes the lines still buffered when the process exits without close()', async () => {
+    const path = join(dir, 'unflushed.jsonl');
+    const r = run({ task: 'exit-unflushed', path, count: 50 });
+    expect(r.status, r.stderr).toBe(0);
+    const { head, stats } = JSON.parse(r.stdout);
+    expect(stats.writes).toBe(0); // nothing had been written when process.exit was called
+    const log = await readAuditLog(readFileSync(path, 'utf8'), { expectedHeads: [head] });
+    expect(log.events).toHaveLength(50);
+    expect(log.errors).toEqual([]);
+    expect(log.chainBreaks).toEqual([]);
+  });
+
+  it('exits 1 naming the failure when a background write failed and nobody was told', () => {
+    const r = run({ task: 'exit-after-failure', path: '/dev/full' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/audit write failed: \/dev\/full: write: ENOSPC.*events lost; the failure was never reported/);
+  });
+});
