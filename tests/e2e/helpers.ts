@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, type TestInfo } from '@playwright/test';
-import type { PresetExpectation } from '../../site/src/lib/presets';
+import { findPreset, type PresetExpectation } from '../../site/src/lib/presets';
 
 export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -63,4 +63,11 @@ export async function expectDecision(page: Page, expected: PresetExpectation & {
   if (expected.modifiedQty !== undefined) await expect(page.getByTestId('modified-qty')).toHaveText(String(expected.modifiedQty));
   else await expect(page.getByTestId('modified-qty')).toHaveCount(0);
   if (expected.policyText !== undefined) await expect(page.getByTestId('policy-hash')).toHaveText(sha256(expected.policyText));
+}
+
+/** The promised outcome of a preset, by id. */
+export function findPresetExpect(id: string): PresetExpectation {
+  const preset = findPreset(id);
+  if (!preset) throw new Error(`no preset ${id}`);
+  return preset.expect;
 }

@@ -28,7 +28,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npx astro preview --host 127.0.0.1 --port ${port}`,
+    // node runs astro directly (no npx wrapper), so stopping the server stops the server itself.
+    command: `node ../node_modules/astro/astro.js preview --host 127.0.0.1 --port ${port}`,
     cwd: '../../site',
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,

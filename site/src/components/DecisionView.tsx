@@ -169,6 +169,9 @@ export function DecisionView({ decision, requestedQty, side, symbol, policyHash,
       )}
 
       <h3>Evidence</h3>
+      <p className="decision__desc">
+        Each metric after the order <em>as requested</em>, against its resolved limit{modifiedQty !== undefined ? ' (the modified order fits)' : ''}.
+      </p>
       {gauges.length === 0 ? (
         <p data-testid="no-evidence">No evidence: evaluation stopped before any metric was computed ({decision.violations[0]?.rule_id ?? 'error'}).</p>
       ) : (

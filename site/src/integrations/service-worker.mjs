@@ -40,7 +40,8 @@ self.addEventListener('activate', (event) => {
 });
 
 // Pages: network first (a new deploy shows at once), the cache when offline. Everything else:
-// cache first (hashed assets never change).
+// cache first (hashed assets never change). ignoreVary: servers send \`Vary: Origin\`, and a module
+// script's request carries an Origin header that the precache request did not.
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
@@ -50,12 +51,13 @@ self.addEventListener('fetch', (event) => {
         const cache = await caches.open(CACHE);
         const url = new URL(request.url);
         const path = url.pathname.endsWith('/') ? url.pathname : url.pathname + '/';
-        return (await cache.match(path)) || (await cache.match(url.pathname)) || (await cache.match('/'));
+        const options = { ignoreSearch: true, ignoreVary: true };
+        return (await cache.match(path, options)) || (await cache.match(url.pathname, options)) || (await cache.match('/', options));
       }),
     );
     return;
   }
-  event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
+  event.respondWith(caches.match(request, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit || fetch(request)));
 });
 `;
 }

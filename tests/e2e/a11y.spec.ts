@@ -1,0 +1,125 @@
+// Accessible (names, keyboard, contrast) and readable on a laptop and a phone.
+import { expect, test, type Page } from '@playwright/test';
+import { EDITORS, EDITOR_IDS } from '../../site/src/lib/workspace';
+import { editLine, expectDecision, findPresetExpect, openPlayground, screenshot } from './helpers';
+
+/** Text elements whose contrast with their background is below WCAG AA (4.5:1; 3:1 for large text). */
+async function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const parse = (c: string): Rgba => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const a = top[3];
+      return [top[0] * a + under[0] * (1 - a), top[1] * a + under[1] * (1 - a), top[2] * a + under[2] * (1 - a), 1];
+    };
+    const background = (el: Element | null): Rgba => {
+      const layers: Rgba[] = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      return layers.reduceRight<Rgba>((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const lum = ([r, g, b]: Rgba) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const failures: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+      if (!own) continue;
+      if (el.closest('.decision--stale, :disabled, .sr-only, .skip-link, noscript, script, style')) continue;
+      const rect = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden') continue;
+      const bg = background(el);
+      const fg = over(parse(style.color), bg);
+      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a) as [number, number];
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent!.trim().slice(0, 40)}" ${ratio.toFixed(2)}:1`);
+    }
+    return failures;
+  });
+}
+
+test('every editor, gauge and control has an accessible name', async ({ page }) => {
+  await openPlayground(page, '#preset=gross-breach');
+  for (const id of EDITOR_IDS) await expect(page.getByRole('textbox', { name: EDITORS[id].label })).toBeVisible();
+  await expect(page.getByRole('meter')).toHaveCount(5);
+  for (const meter of await page.getByRole('meter').all()) await expect(meter).toHaveAttribute('aria-valuetext', /against limit/);
+  await expect(page.getByRole('meter', { name: /^Gross exposure/ })).toHaveAttribute('aria-valuetext', /over by/);
+  await expect(page.getByRole('columnheader', { name: 'Rule' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Append this evaluation' })).toBeEnabled();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+test('the playground works from the keyboard alone, and Tab never gets stuck in an editor', async ({ page }) => {
+  await openPlayground(page);
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el?.getAttribute('data-preset') ?? el?.getAttribute('data-editor') ?? el?.textContent?.trim().slice(0, 30) ?? '';
+  });
+  // Tab from the top of the page to the drawdown preset and press it.
+  let steps = 0;
+  while ((await focused()) !== 'drawdown' && steps++ < 40) await page.keyboard.press('Tab');
+  expect(await focused()).toBe('drawdown');
+  await page.keyboard.press('Enter');
+  await expectDecision(page, { ...findPresetExpect('drawdown'), intentId: 'order-drawdown' });
+
+  // On into the editors: Tab moves from one editor to the next instead of inserting a tab.
+  steps = 0;
+  while ((await focused()) !== 'policy' && steps++ < 40) await page.keyboard.press('Tab');
+  expect(await focused()).toBe('policy');
+  const before = await page.getByRole('textbox', { name: 'Policy (YAML)' }).innerText();
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('intent');
+  expect(await page.getByRole('textbox', { name: 'Policy (YAML)' }).innerText()).toBe(before);
+  await page.keyboard.press('Shift+Tab');
+  expect(await focused()).toBe('policy');
+});
+
+test('text meets WCAG AA contrast on every page and in every decision state', async ({ page }) => {
+  await openPlayground(page, '#preset=drawdown');
+  expect(await lowContrast(page)).toEqual([]);
+  for (const id of ['position-cap', 'de-risking-sell', 'monitor-mode']) {
+    await page.locator(`button[data-preset="${id}"]`).click();
+    await expectDecision(page, { ...findPresetExpect(id), intentId: `order-${id}` });
+    expect(await lowContrast(page), id).toEqual([]);
+  }
+  // The error state: problem lists, banners, the marked line.
+  await editLine(page, 'intent', '"qty": 100', '"qty": -1,');
+  await expect(page.getByTestId('issues-intent')).toBeVisible();
+  expect(await lowContrast(page), 'error state').toEqual([]);
+  for (const path of ['/rules/', '/code/']) {
+    await page.goto(path);
+    expect(await lowContrast(page), path).toEqual([]);
+  }
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('every page fits the screen width and the decision is readable', async ({ page }, testInfo) => {
+    await openPlayground(page, '#preset=position-cap');
+    await expectDecision(page, { ...findPresetExpect('position-cap'), intentId: 'order-position-cap' });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const badge = await page.getByTestId('decision-badge').boundingBox();
+    expect(badge!.x).toBeGreaterThanOrEqual(0);
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(390);
+    await screenshot(page, testInfo, 'phone-playground', true);
+    for (const path of ['/rules/', '/code/']) {
+      await page.goto(path);
+      expect(await overflow(), path).toBeLessThanOrEqual(0);
+    }
+    await screenshot(page, testInfo, 'phone-code-page');
+  });
+});
