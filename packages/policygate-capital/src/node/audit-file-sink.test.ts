@@ -109,7 +109,21 @@ describe('FileAuditSink, batched', () => {
     await sink.close();
     expect((await readAuditLog(readFileSync(path, 'utf8'))).events).toHaveLength(7);
     expect(() => sink.append({} as never)).toThrow(/the sink is closed/);
+    await expect(sink.flush()).rejects.toThrow(/the sink is closed/);
     await sink.close(); // twice is harmless
+  });
+
+  it('refuses appends once close() has been called, even before the file is closed', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'durable' });
+    const [a, b] = await someEvents(2);
+    const first = sink.append(a!);
+    const closing = sink.close();
+    expect(sink.close()).toBe(closing);
+    await expect(sink.append(b!) as Promise<void>).rejects.toThrow(/the sink is closed/);
+    await first;
+    await closing;
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).events).toHaveLength(1);
   });
 });
 

@@ -111,6 +111,8 @@ export class FileAuditSink implements AuditSink {
   #scheduled = false;
   #failure: AuditWriteError | null = null;
   #unreported = false; // #failure happened in the background and was not thrown to anyone yet
+  #closing = false;
+  #closePromise: Promise<void> | undefined;
   #closed = false;
   #stats: FileAuditSinkStats = { events: 0, writes: 0, syncs: 0 };
   readonly #atExit = () => this.#exitSync();
@@ -225,6 +227,7 @@ export class FileAuditSink implements AuditSink {
    * @throws {AuditWriteError} when a write or the sync fails, or failed before.
    */
   async flush(): Promise<void> {
+    if (this.#closed) throw new AuditWriteError(`audit write failed: ${this.path}: the sink is closed`, { path: this.path });
     this.#throwIfFailed();
     if (this.mode === 'durable') {
       while (this.#running) await this.#running;
@@ -241,13 +244,18 @@ export class FileAuditSink implements AuditSink {
   }
 
   /**
-   * Flushes (see {@link FileAuditSink.flush}) and closes the file. Later appends throw. Closing twice
-   * is harmless.
+   * Flushes (see {@link FileAuditSink.flush}) and closes the file. Appends made once `close` has been
+   * called throw. Closing twice is harmless: every call returns the same promise.
    *
    * @throws {AuditWriteError} when the final flush or the close fails; the file is closed anyway.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closePromise ??= this.#close();
+    return this.#closePromise;
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true; // appends from now on are refused: none may land after the final sync
     let error: unknown;
     try {
       if (!this.#failure) await this.flush();
@@ -267,7 +275,7 @@ export class FileAuditSink implements AuditSink {
 
   // Serializes and chains the event at once, so the line is fixed in append order.
   #accept(event: AuditEvent): void {
-    if (this.#closed) throw new AuditWriteError(`audit write failed: ${this.path}: the sink is closed`, { path: this.path });
+    if (this.#closing) throw new AuditWriteError(`audit write failed: ${this.path}: the sink is closed`, { path: this.path });
     this.#throwIfFailed();
     let line: string;
     try {
