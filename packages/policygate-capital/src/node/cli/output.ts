@@ -2,56 +2,60 @@
 // back-pressure and a closed pipe (`policygate-eval … | head -1` must not crash).
 import type { Writable } from 'node:stream';
 import { PolicyGateError } from '../../errors.js';
+import { canonicalJson } from '../../util/canonical-json.js';
 import { UsageError } from './args.js';
 
 /** Process exit codes shared by both bins (the seed's: 0 ALLOW/MODIFY or all matched, 1 DENY or mismatch, 2 error). */
 export const EXIT = { ok: 0, deny: 1, error: 2 } as const;
 
-const NON_ASCII = /[\u007f-\uffff]/g;
-
-function compareCodePoints(a: string, b: string): number {
-  // Python's sort_keys orders by code point; UTF-16 order differs only above the BMP.
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
-
 /**
  * JSON with keys sorted by code point at every level (as Python's `sort_keys=True`) and non-ASCII
- * escaped; one line, or indented by two spaces with `pretty`. Keys are emitted in sorted order even
- * when they look like array indexes (which a JavaScript object would reorder).
+ * escaped: the core's canonical JSON (one line, no spaces), or with `pretty` the same text indented
+ * by two spaces (as Python's `indent=2`). Keys stay in sorted order even when they look like array
+ * indexes, which a JavaScript object would reorder.
  *
+ * @throws {RangeError} for a non-finite number (JSON cannot hold it).
  * @example
  * ```ts
- * formatJson({ b: 1, a: [true] }) // '{"a":[true],"b":1}'
+ * formatJson({ b: 1, a: [true] })       // '{"a":[true],"b":1}'
+ * formatJson({ b: 1, a: [true] }, true) // '{\n  "a": [\n    true\n  ],\n  "b": 1\n}'
  * ```
  */
 export function formatJson(value: unknown, pretty = false): string {
-  return write(value, pretty ? '\n' : '', pretty).replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const line = canonicalJson(value);
+  return pretty ? indent(line) : line;
 }
 
-function write(value: unknown, indent: string, pretty: boolean): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`cannot write non-finite number ${value} as JSON`);
-    return JSON.stringify(value) ?? 'null';
+// Re-indents canonical JSON (no whitespace outside strings) without re-ordering anything.
+function indent(json: string): string {
+  let out = '';
+  let depth = 0;
+  const newline = () => '\n' + '  '.repeat(depth);
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === '"') {
+      // Copy the string as is, escapes included.
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      out += json.slice(i, j + 1);
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (json[i + 1] === close) {
+        out += c + close;
+        i++;
+      } else {
+        depth++;
+        out += c + newline();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += newline() + c;
+    } else if (c === ',') out += ',' + newline();
+    else if (c === ':') out += ': ';
+    else out += c;
   }
-  const inner = pretty ? indent + '  ' : '';
-  const sep = pretty ? ',' + inner : ',';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[${inner}${value.map((v) => write(v, inner, pretty)).join(sep)}${indent}]`;
-  }
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort(compareCodePoints);
-  if (keys.length === 0) return '{}';
-  const colon = pretty ? ': ' : ':';
-  return `{${inner}${keys.map((k) => JSON.stringify(k) + colon + write((value as Record<string, unknown>)[k], inner, pretty)).join(sep)}${indent}}`;
+  return out;
 }
 
 /**
