@@ -121,7 +121,8 @@ describe('evaluate never throws', () => {
   });
 
   it('when reading an input or the policy throws (a getter or a Proxy)', () => {
-    const policy = toPolicy(fc.sample(policyInput(), { numRuns: 1, seed: 17 })[0]!);
+    // defaults.decision deny: an evaluation error (SYS-002) then denies.
+    const policy = toPolicy({ ...fc.sample(policyInput(), { numRuns: 1, seed: 17 })[0]!, defaults: { mode: 'enforce', decision: 'deny' } });
     const i = fc.sample(inputs, { numRuns: 1, seed: 2 })[0]!;
     const trap = <T extends object>(target: T): T =>
       new Proxy(target, {

@@ -24,6 +24,12 @@ export function compareCodePoints(a: string, b: string): number {
 
 function requireObject(value: unknown, what: string): Record<string, number> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be an object`);
+  // A Map, Date or Set has no own keys: read as a plain object it would look empty, and an empty
+  // `positions` or rate map under-states risk (fail open). Cross-realm plain objects still pass.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null && Object.prototype.toString.call(value) !== '[object Object]') {
+    throw new Error(`${what} must be a plain object, got ${Object.prototype.toString.call(value).slice(8, -1)}`);
+  }
   return value as Record<string, number>;
 }
 
@@ -53,9 +59,37 @@ function count(value: unknown, name: string): number {
   return value;
 }
 
+/** A message for anything thrown; never throws itself (a thrown `Object.create(null)` has no toString). */
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+/** The intent's id for a decision about a malformed intent; never throws (getters, odd ids). */
+function safeIntentId(intent: unknown): string {
+  try {
+    const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
+    return typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
+  } catch {
+    return '';
+  }
+}
+
+/** compilePolicy, with a throwing policy object (a getter, a Proxy) turned into an invalid policy. */
+function safeCompile(policy: Policy): CompiledPolicy | Error {
+  try {
+    return compilePolicy(policy);
+  } catch (e) {
+    return new Error(`invalid policy: ${describeError(e)}`);
+  }
+}
+
 export function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
   const ok = !(compiled instanceof Error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   return {
     decision: ok ? compiled.failDecision : 'DENY',
     intent_id: intentId,
@@ -82,6 +116,7 @@ function decideChecked(
   const equity = finitePositive(portfolio.equity, 'portfolio.equity');
   const sod = finitePositive(portfolio.start_of_day_equity, 'portfolio.start_of_day_equity');
   const peak = finitePositive(portfolio.peak_equity, 'portfolio.peak_equity');
+  requireObject(execution, 'execution');
   const byStrategy = requireObject(execution.orders_last_60s_by_strategy ?? {}, 'execution.orders_last_60s_by_strategy');
   const killSwitchActive = execution.kill_switch_active ?? false;
   if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
@@ -182,8 +217,7 @@ function decide(
   market: MarketSnapshot,
   execution: ExecutionStateInput,
 ): Decision {
-  const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
-  const intentId = typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
+  const intentId = safeIntentId(intent);
   let missing: string[];
   try {
     missing = missingPrices(intent, portfolio, market);
@@ -243,7 +277,7 @@ export function evaluate(
   execution: ExecutionStateInput = EMPTY_EXECUTION,
 ): Decision {
   const start = performance.now();
-  const decision = decide(compilePolicy(policy), intent, portfolio, market, execution);
+  const decision = decide(safeCompile(policy), intent, portfolio, market, execution);
   decision.eval_ms = pyRound(performance.now() - start, 3);
   return decision;
 }
