@@ -1,4 +1,5 @@
 // policygate-eval, run as a child process from the built package.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -278,6 +279,33 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     const piped = await runBin('policygate-eval', [...stateArgs, '--intents', big]);
     expect(piped.stderr).not.toContain('\r');
     expect(piped.stderr).not.toContain('…');
+  });
+
+  it('prints each decision of a live stream as it comes, and on Ctrl-C writes the audit events, then exits 130', async () => {
+    const log = join(tmp.dir, 'interrupted-audit.jsonl');
+    const child = spawn(process.execPath, [binPath('policygate-eval'), ...stateArgs, '--intents', '-', '--audit-log', log], { stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const decisionsPrinted = async (n: number) => {
+      for (let waited = 0; stdout.split('\n').length - 1 < n; waited += 20) {
+        if (waited > 20_000) throw new Error(`no decision ${n} after 20 s; stdout: ${stdout}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    // Standard input stays open: each order is answered before the next one is sent.
+    for (const [i, line] of intentLines.entries()) {
+      child.stdin.write(line + '\n');
+      await decisionsPrinted(i + 1);
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const printed = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(printed.map(withoutEvalMs)).toEqual(intentLines.map((l) => libraryDecision(JSON.parse(l))));
+    expect(readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).decision)).toEqual(printed);
+    expect(stderr).toBe(expectedSummary(printed) + `policygate-eval: interrupted (SIGINT) after ${printed.length} decisions; their audit events are written\n`);
   });
 
   it('stops quietly when the reader goes away (… | head -n 1)', async () => {

@@ -41,7 +41,8 @@ const HELP = formatHelp(
   ].join('\n'),
   OPTIONS,
   [
-    'Exit codes: 0 = ALLOW or MODIFY, 1 = DENY (with --intents: any DENY), 2 = error (with --intents: any bad line).',
+    'Exit codes: 0 = ALLOW or MODIFY, 1 = DENY (with --intents: any DENY), 2 = error (with --intents: any bad line),',
+    '130/143 = a stream interrupted by SIGINT/SIGTERM (the audit events of the decisions printed are written first).',
     'Example:',
     `  ${COMMAND} --policy policy.yaml --intent intent.json --portfolio portfolio.json --market market.json --pretty`,
   ].join('\n'),
@@ -170,8 +171,23 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
   const writer: AuditWriter | undefined =
     audit.path === undefined ? undefined : await openAuditWriter(audit.path, state.engine, { durable: false, runId: audit.runId });
   let failure: unknown;
+  // Ctrl-C or a kill: stop reading, write and sync the audit events of the decisions already printed,
+  // print the summary, exit 128 + the signal's number. A second signal ends the process at once.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+    removeSignalHandlers();
+    input.close?.();
+  };
+  const removeSignalHandlers = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     for await (const { line, text } of readLines(input)) {
+      if (interrupted) break;
       if (text.trim() === '') continue;
       const intent = parseIntentLine(text, input.name, line);
       if (intent instanceof FileError) {
@@ -199,8 +215,10 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
       }
     }
   } catch (e) {
-    failure = e;
+    // Closing the input on a signal may end the read with an error; that is the interruption itself.
+    if (!interrupted) failure = e;
   } finally {
+    removeSignalHandlers();
     await out.end();
     if (writer) {
       try {
@@ -227,6 +245,10 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
   if (out.closed) {
     io.stderr.write(`${COMMAND}: standard output was closed after ${evaluated} decisions; stopped\n`);
     return EXIT.error;
+  }
+  if (interrupted) {
+    io.stderr.write(`${COMMAND}: interrupted (${interrupted}) after ${evaluated} decisions${writer ? '; their audit events are written' : ''}\n`);
+    return 128 + (interrupted === 'SIGINT' ? 2 : 15);
   }
   return badLines > 0 ? EXIT.error : counts.DENY > 0 ? EXIT.deny : EXIT.ok;
 }

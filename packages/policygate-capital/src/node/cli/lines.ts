@@ -8,6 +8,8 @@ import { FileError, fileSystemError } from '../files.js';
 export interface Input {
   name: string;
   stream: AsyncIterable<Uint8Array | string>;
+  /** Stops reading (a pending read ends the iteration), e.g. on Ctrl-C. */
+  close?: () => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface Input {
  * ```
  */
 export async function openInput(path: string, stdin: Readable): Promise<Input> {
-  if (path === '-') return { name: '<stdin>', stream: stdin };
+  if (path === '-') return { name: '<stdin>', stream: stdin, close: () => stdin.destroy() };
   try {
     const handle = await open(path, 'r');
     const info = await handle.stat();
@@ -30,7 +32,8 @@ export async function openInput(path: string, stdin: Readable): Promise<Input> {
       await handle.close();
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
-    return { name: path, stream: handle.createReadStream({ highWaterMark: 256 * 1024 }) };
+    const stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+    return { name: path, stream, close: () => stream.destroy() };
   } catch (e) {
     throw fileSystemError(path, e);
   }

@@ -87,12 +87,25 @@ export class LineWriter {
     });
   }
 
-  /** Queues one line (a newline is added); flushes when the buffer is large. */
+  private flushScheduled = false;
+
+  /**
+   * Queues one line (a newline is added); flushes when the buffer is large, and otherwise as soon
+   * as the event loop turns (when the caller waits for more input), so that a consumer reading a
+   * live stream gets each decision without waiting for a full buffer.
+   */
   async line(text: string): Promise<void> {
     if (this.closed) return;
     this.buffer.push(text, '\n');
     this.size += text.length + 1;
     if (this.size >= this.highWater) await this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        void this.flush();
+      });
+    }
   }
 
   /** Writes what is queued and waits until the stream accepts more. */
