@@ -61,7 +61,14 @@ export async function readTextFile(file: string): Promise<string> {
   }
 }
 
-/** Maps a Node file-system error to a FileError that names the file. */
+/**
+ * Maps a Node file-system error to a FileError that names the file.
+ *
+ * @example
+ * ```ts
+ * try { await readFile(path) } catch (e) { throw fileSystemError(path, e) } // "file not found: intent.json"
+ * ```
+ */
 export function fileSystemError(file: string, e: unknown): FileError {
   const code = (e as { code?: string } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new FileError('ERR_FILE_NOT_FOUND', file, `file not found: ${file}`, [], { cause: e });
@@ -160,7 +167,15 @@ export async function loadPolicyFile(file: string): Promise<PolicyEngine> {
   }
 }
 
-/** One indented line per issue: `  limits.loss (line 12, column 5): must be ...`. */
+/**
+ * One indented line per issue, for messages.
+ *
+ * @example
+ * ```ts
+ * describeIssues([{ path: 'qty', message: 'must be > 0, got -5', line: 9, column: 10 }])
+ * // "  qty (line 9, column 10): must be > 0, got -5"
+ * ```
+ */
 export function describeIssues(issues: readonly Issue[]): string {
   return issues
     .map((i) => {

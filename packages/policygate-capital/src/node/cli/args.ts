@@ -3,7 +3,14 @@
 // which parseArgs would silently resolve to the last one.
 import { parseArgs } from 'node:util';
 
-/** A wrong command line: exit code 2 and a hint to run --help. */
+/**
+ * A wrong command line: exit code 2 and a hint to run --help.
+ *
+ * @example
+ * ```ts
+ * if (opts.policy === undefined) throw new UsageError('missing --policy')
+ * ```
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -297,7 +297,14 @@ export function parseJsonStrict(text: string): { ok: true; value: unknown } | { 
   return { ok: true, value: JSON.parse(text) };
 }
 
-/** Path text from issues (`positions.AAPL`, `prices["BTC-USD"]`, `violations_last_window[0][1]`) back to keys. */
+/**
+ * Path text from issues (`positions.AAPL`, `prices["BTC-USD"]`, `violations_last_window[0][1]`) back to keys.
+ *
+ * @example
+ * ```ts
+ * parseIssuePath('prices["BTC-USD"]') // ['prices', 'BTC-USD']
+ * ```
+ */
 export function parseIssuePath(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
   let i = 0;

@@ -5,7 +5,15 @@ import { PolicyGateError } from '../../errors.js';
 import { canonicalJson } from '../../util/canonical-json.js';
 import { UsageError } from './args.js';
 
-/** Process exit codes shared by both bins (the seed's: 0 ALLOW/MODIFY or all matched, 1 DENY or mismatch, 2 error). */
+/**
+ * Process exit codes shared by both bins (the seed's: 0 ALLOW/MODIFY or all matched, 1 DENY or
+ * mismatch, 2 error).
+ *
+ * @example
+ * ```ts
+ * return decision.decision === 'DENY' ? EXIT.deny : EXIT.ok
+ * ```
+ */
 export const EXIT = { ok: 0, deny: 1, error: 2 } as const;
 
 /**
