@@ -14,7 +14,12 @@ test('a shared URL restores the same workspace and decision in a fresh page', as
   const edited = policy.replace('max_position_pct: 0.05    # tighter limit for AAPL', 'max_position_pct: 0.08    # looser for this test');
   await expectDecision(page, { decision: 'MODIFY', rules: ['EXP-001'], killSwitchTriggered: false, modifiedQty: 40, policyText: edited });
   await expect.poll(() => page.url()).not.toBe(before);
-  const shared = page.url();
+  // The button copies the same link the address bar shows.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  await expect(page.getByText('Link copied to the clipboard.')).toBeVisible();
+  const shared = await page.evaluate(() => navigator.clipboard.readText());
+  expect(shared).toBe(page.url());
   expect(new URL(shared).hash).toMatch(/^#w=1[A-Za-z0-9_-]+$/);
   expect(shared).not.toContain('max_position_pct'); // compressed, not plain text
 
@@ -31,6 +36,12 @@ test('a shared URL restores the same workspace and decision in a fresh page', as
   } finally {
     await fresh.close();
   }
+
+  // Pasting a link into a tab that is already open (only the fragment changes) restores it too.
+  await page.locator('button[data-preset="small-buy"]').click();
+  await expectDecision(page, { ...PRESETS[0]!.expect, intentId: 'order-small-buy' });
+  await page.goto(shared);
+  await expectDecision(page, { decision: 'MODIFY', rules: ['EXP-001'], killSwitchTriggered: false, modifiedQty: 40, policyText: edited });
 });
 
 test('a damaged shared URL says so and falls back to the first preset', async ({ page }, testInfo) => {

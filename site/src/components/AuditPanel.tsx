@@ -14,8 +14,8 @@ interface Entry {
   policyHash: string;
 }
 
-/** File name of the downloaded log. */
-export const AUDIT_FILE = 'policygate-audit.jsonl';
+// File name of the downloaded log.
+const AUDIT_FILE = 'policygate-audit.jsonl';
 
 /** The policy file name for a hash: `policy.yaml` when the log has one policy, else by hash. */
 const policyFileName = (hash: string, several: boolean) => (several ? `policy-${hash.slice(0, 12)}.yaml` : 'policy.yaml');

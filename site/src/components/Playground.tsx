@@ -9,8 +9,8 @@ import { AuditPanel } from './AuditPanel';
 import { CodeEditor } from './CodeEditor';
 import { DecisionView } from './DecisionView';
 
-/** How long typing must pause before the workspace is evaluated again. */
-export const DEBOUNCE_MS = 250;
+// How long typing must pause before the workspace is evaluated again.
+const DEBOUNCE_MS = 250;
 
 type Good = Extract<WorkspaceResult, { ok: true }>;
 
@@ -35,27 +35,42 @@ export function Playground() {
   const [copied, setCopied] = useState<string | null>(null);
   const seq = useRef(0);
 
-  // Restore a shared workspace once, before the first evaluation.
+  const wsRef = useRef(ws);
+  wsRef.current = ws;
+
+  // Restore a shared workspace (`#w=…`) or a preset (`#preset=ID`) from the URL fragment: once on
+  // load, before the first evaluation, and again when the user pastes another link into this tab.
   useEffect(() => {
-    const encoded = sharedFromHash(window.location.hash);
-    if (!encoded) {
-      // `#preset=ID` (the rules reference links to presets this way).
-      const wanted = new URLSearchParams(window.location.hash.slice(1)).get('preset');
-      const preset = wanted ? findPreset(wanted) : undefined;
-      if (preset) {
-        setWs(preset.workspace);
-        setPresetId(preset.id);
-      } else if (wanted) setLinkProblem(`There is no preset '${wanted}'. Showing the first preset instead.`);
+    const restore = async (initial: boolean) => {
+      const hash = window.location.hash;
+      const encoded = sharedFromHash(hash);
+      const wanted = new URLSearchParams(hash.slice(1)).get('preset');
+      if (encoded) {
+        try {
+          const shared = await decodeWorkspace(encoded);
+          setWs(shared);
+          setPresetId(PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === shared[id]))?.id ?? null);
+          setLinkProblem(null);
+        } catch (e) {
+          setLinkProblem(`This link's workspace could not be restored: ${(e as Error).message}. ${initial ? 'Showing the first preset instead.' : 'The workspace is unchanged.'}`);
+        }
+      } else if (wanted) {
+        const preset = findPreset(wanted);
+        if (preset) {
+          setWs(preset.workspace);
+          setPresetId(preset.id);
+          setLinkProblem(null);
+        } else setLinkProblem(`There is no preset '${wanted}'. ${initial ? 'Showing the first preset instead.' : 'The workspace is unchanged.'}`);
+      } else if (!initial) {
+        // Another fragment (the skip link's #main): put the workspace back into the address bar.
+        history.replaceState(null, '', `#${SHARE_PARAM}=${await encodeWorkspace(wsRef.current)}`);
+      }
       setRestored(true);
-      return;
-    }
-    decodeWorkspace(encoded)
-      .then((shared) => {
-        setWs(shared);
-        setPresetId(PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === shared[id]))?.id ?? null);
-      })
-      .catch((e: Error) => setLinkProblem(`This link's workspace could not be restored: ${e.message}. Showing the first preset instead.`))
-      .finally(() => setRestored(true));
+    };
+    void restore(true);
+    const onHashChange = () => void restore(false);
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
   // Evaluate (debounced) and keep the URL in step with the workspace.

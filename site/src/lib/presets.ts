@@ -25,10 +25,24 @@ export interface Preset {
   workspace: Workspace;
 }
 
-/** The seed README's policy text, unchanged. */
+/**
+ * The seed README's policy text, unchanged.
+ *
+ * @example
+ * ```ts
+ * (await PolicyEngine.fromYaml(REFERENCE_POLICY)).policyHash // '656efd27…'
+ * ```
+ */
 export const REFERENCE_POLICY: string = referencePolicy;
 
-/** The seed policy switched to monitor mode (log violations, always ALLOW) — the only change. */
+/**
+ * The seed policy switched to monitor mode (log violations, always ALLOW) — the only change.
+ *
+ * @example
+ * ```ts
+ * (await PolicyEngine.fromYaml(MONITOR_POLICY)).policy.defaults.mode // 'monitor'
+ * ```
+ */
 export const MONITOR_POLICY: string = (() => {
   const from = 'mode: "enforce"    # or "monitor"';
   if (!referencePolicy.includes(from)) throw new Error('reference policy no longer contains its mode line');
@@ -90,7 +104,14 @@ function preset(id: string, title: string, story: string, expect: PresetExpectat
   return { id, title, story, expect, workspace: workspace(scenario, id) };
 }
 
-/** Every preset, in the order the playground lists them. The first is loaded by default. */
+/**
+ * Every preset, in the order the playground lists them. The first is loaded by default.
+ *
+ * @example
+ * ```ts
+ * const result = await evaluateWorkspace(PRESETS[0].workspace)
+ * ```
+ */
 export const PRESETS: readonly Preset[] = [
   preset(
     'small-buy',

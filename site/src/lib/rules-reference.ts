@@ -18,7 +18,14 @@ export interface RuleReference {
   preset?: string;
 }
 
-/** Every rule, in the fixed evaluation order. */
+/**
+ * Every rule, in the fixed evaluation order.
+ *
+ * @example
+ * ```ts
+ * RULES_REFERENCE.find((r) => r.id === 'EXP-001')?.effect
+ * ```
+ */
 export const RULES_REFERENCE: readonly RuleReference[] = [
   {
     id: 'SYS-001',

@@ -3,11 +3,25 @@
 // The fragment never reaches a server, so a shared policy stays between the people who share it.
 import { asWorkspace, type Workspace } from './workspace';
 
-/** The fragment key: `#w=<base64url>`. A version digit leaves room for another encoding later. */
+/**
+ * The fragment key: `#w=<base64url>`. A version digit leaves room for another encoding later.
+ *
+ * @example
+ * ```ts
+ * new URLSearchParams(location.hash.slice(1)).get(SHARE_PARAM)
+ * ```
+ */
 export const SHARE_PARAM = 'w';
 const VERSION = '1';
 
-/** Decompressed workspaces larger than this are refused (a link should not be a zip bomb). */
+/**
+ * Decompressed workspaces larger than this are refused (a link should not be a zip bomb).
+ *
+ * @example
+ * ```ts
+ * if (text.length > MAX_SHARED_BYTES) showWarning('too large to share')
+ * ```
+ */
 export const MAX_SHARED_BYTES = 1_000_000;
 
 function toBase64Url(bytes: Uint8Array): string {

@@ -1,7 +1,14 @@
 // The playground's workspace: the five texts the user edits. Everything else (decision, errors,
 // share link) is derived from these.
 
-/** The five editors, in the order they appear on the page. */
+/**
+ * The five editors, in the order they appear on the page.
+ *
+ * @example
+ * ```ts
+ * for (const id of EDITOR_IDS) console.log(id, EDITORS[id].label)
+ * ```
+ */
 export const EDITOR_IDS = ['policy', 'intent', 'portfolio', 'market', 'execution'] as const;
 
 /** One editor's id. */
@@ -10,7 +17,14 @@ export type EditorId = (typeof EDITOR_IDS)[number];
 /** The whole workspace: the policy as YAML text, the four inputs as JSON text. */
 export type Workspace = Record<EditorId, string>;
 
-/** How each editor is labelled and which language it holds. */
+/**
+ * How each editor is labelled, which language it holds, and the file name it has on disk.
+ *
+ * @example
+ * ```ts
+ * EDITORS.policy.label // 'Policy (YAML)'
+ * ```
+ */
 export const EDITORS: Record<EditorId, { label: string; language: 'yaml' | 'json'; file: string }> = {
   policy: { label: 'Policy (YAML)', language: 'yaml', file: 'policy.yaml' },
   intent: { label: 'Order intent (JSON)', language: 'json', file: 'intent.json' },
