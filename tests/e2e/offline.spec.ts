@@ -10,14 +10,21 @@ test('after one visit the playground and its pages work with the network off', a
   const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).length))).reduce((a, b) => a + b, 0));
   expect(cached).toBeGreaterThanOrEqual(5);
 
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => logs.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   await context.setOffline(true);
   try {
     expect(await page.evaluate(() => fetch('/', { cache: 'no-store' }).then(() => 'cached', () => 'failed'))).toBe('cached');
     await page.reload();
+    await expect(page.getByTestId('decision-badge')).toBeVisible(); // hydrated from the cache, and evaluated
     await expect(page.getByText('You are offline; the playground still works.')).toBeVisible();
     const drawdown = findPreset('drawdown')!;
     await page.locator('button[data-preset="drawdown"]').click();
-    await expectDecision(page, { ...drawdown.expect, intentId: 'order-drawdown', policyText: drawdown.workspace.policy });
+    await expectDecision(page, { ...drawdown.expect, intentId: 'order-drawdown', policyText: drawdown.workspace.policy }).catch((e: Error) => {
+      throw new Error(`${e.message}\nbrowser log while offline:\n${logs.join('\n')}`);
+    });
     await screenshot(page, testInfo, 'offline-playground');
 
     await page.getByRole('link', { name: 'Rules reference' }).click();

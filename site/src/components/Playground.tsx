@@ -34,6 +34,9 @@ export function Playground() {
   const [linkProblem, setLinkProblem] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const seq = useRef(0);
+  // The server-rendered buttons do nothing until React has hydrated them: keep them disabled until then.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const wsRef = useRef(ws);
   wsRef.current = ws;
@@ -123,7 +126,7 @@ export function Playground() {
         <ul className="presets__list">
           {PRESETS.map((p) => (
             <li key={p.id}>
-              <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)}>
+              <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
                 {p.title}
               </button>
             </li>
@@ -192,7 +195,7 @@ export function Playground() {
           )}
 
           <div className="share">
-            <button type="button" onClick={copyLink}>
+            <button type="button" onClick={copyLink} disabled={!hydrated}>
               Copy share link
             </button>
             <span role="status" className="share__status">
