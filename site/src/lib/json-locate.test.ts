@@ -33,7 +33,7 @@ describe('parseJsonLocated', () => {
 
   it('reports syntax errors with line and column', () => {
     expect(syntaxError('{\n  "a": 1,\n}')).toMatchObject({ line: 3, column: 1, detail: 'Trailing comma is not allowed in JSON' });
-    expect(syntaxError('{\n  "a": 1\n  "b": 2\n}')).toMatchObject({ line: 3, column: 3 });
+    expect(syntaxError('{\n  "a": 1\n  "b": 2\n}')).toMatchObject({ line: 3, column: 3, detail: `Expected ',' or '}' after property value, found '"'` });
     expect(syntaxError('{"a": NaN}')).toMatchObject({ line: 1, column: 7 });
     expect(syntaxError("{'a': 1}")).toMatchObject({ line: 1, column: 2 });
     expect(syntaxError('')).toMatchObject({ detail: 'Empty document: expected a JSON value' });

@@ -87,7 +87,11 @@ export function parseJsonLocated(text: string): LocatedJson {
   const fail = (detail: string, at = i): never => {
     throw new JsonSyntaxError(detail, position(Math.min(at, text.length)));
   };
-  const describe = (at: number) => (at >= text.length ? 'end of input' : `character ${JSON.stringify(text[at])}`);
+  const describe = (at: number) => {
+    if (at >= text.length) return 'end of input';
+    const ch = text[at]!;
+    return ch > ' ' && ch !== '\x7f' ? `'${ch}'` : `character ${JSON.stringify(ch)}`;
+  };
   const skipWs = () => {
     for (;;) {
       const c = text.charCodeAt(i);
