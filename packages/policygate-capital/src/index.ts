@@ -66,3 +66,16 @@ export type { AuditSink } from './audit/sink.js';
 export { AuditWriteError } from './audit/errors.js';
 export { MemoryAuditSink } from './audit/memory-sink.js';
 export { createAuditedEvaluator, type AuditedEvaluator, type AuditedEvaluatorOptions } from './audit/audited.js';
+// Stateful gate: order windows, kill switch, positions and marks kept by the SDK.
+export {
+  PolicyGate,
+  type PolicyGateOptions,
+  type Fill,
+  type EquityUpdate,
+  type GateCheck,
+  type MaxQty,
+  type MaxQtyOptions,
+  type RestoreOptions,
+} from './gate/policy-gate.js';
+export type { KillSwitchState, KillSwitchEvent } from './gate/kill-switch.js';
+export type { GateSnapshot } from './gate/snapshot.js';

@@ -1,0 +1,134 @@
+// Stateful gate: PolicyGate.check on the ALLOW path at 5, 50, 500 and 5,000 positions, orders
+// counted in the windows (autoRecord). Target (performance issue): ≥ 4,000,000 checks/s at 50
+// positions, and flat in portfolio size (5,000 positions within 1.5× of 5).
+//
+// Each tinybench iteration runs a batch of checks (a single check is ~100s of ns, below what one
+// timed call measures well); checks/s = batch × iterations/s. Intents are pre-built with
+// timestamps 20 ms apart (3,000 orders in any 60 s, under the policy's 10,000/min), each on a held
+// symbol, cycling strategies. When the pre-built stream runs out the gate is rebuilt from its
+// starting snapshot in an untimed beforeEach hook, so every timed check sees advancing time.
+// The stream's decisions are verified to be all ALLOW, before and after timing.
+import { Bench } from 'tinybench';
+import { PolicyEngine, PolicyGate } from '../packages/policygate-capital/dist/index.js';
+
+const SIZES = [5, 50, 500, 5000];
+const STREAM = 1 << 16;
+const BATCH = 1024;
+const TARGET_50 = 4_000_000;
+const FLAT_RATIO = 1.5;
+
+const policyYaml = `version: "0.1"
+timezone: "UTC"
+defaults: { mode: enforce, decision: deny }
+limits:
+  exposure: { max_position_pct: 0.10, max_gross_exposure_x: 2.0, max_net_exposure_x: 1.0 }
+  loss: { daily_loss_limit_pct: 0.02, max_drawdown_pct: 0.05 }
+  execution: { max_orders_per_minute_global: 10000, max_orders_per_minute_by_strategy: 10000 }
+  kill_switch: { trip_on_rules: ["LOSS-002"], trip_after_n_violations: 3, violation_window_seconds: 300 }
+`;
+const engine = await PolicyEngine.fromYaml(policyYaml);
+
+const pad = (n, w) => String(n).padStart(w, '0');
+const BASE = Date.UTC(2026, 1, 18, 14, 0, 0);
+/** RFC 3339 with milliseconds, as a trading system would stamp its intents. */
+const stamp = (ms) => new Date(BASE + ms).toISOString();
+
+function setup(n) {
+  const positions = {};
+  const prices = {};
+  const symbols = [];
+  for (let i = 0; i < n; i++) {
+    const sym = `SYM${pad(i, 4)}`;
+    symbols.push(sym);
+    positions[sym] = (i % 2 ? 1 : -1) * (1 + (i % 7));
+    prices[sym] = 10 + (i % 97) * 0.37;
+  }
+  // Equity large enough that every holding and order stays far inside the limits: the ALLOW path.
+  const portfolio = { equity: 10_000_000, start_of_day_equity: 10_000_000, peak_equity: 10_000_000, positions, realized_pnl_today: 0, unrealized_pnl: 0 };
+  const market = { timestamp: stamp(0), prices };
+  const intents = [];
+  for (let i = 0; i < STREAM; i++) {
+    intents.push({
+      intent_id: `o-${i}`,
+      timestamp: stamp(i * 20),
+      strategy_id: `strat-${i % 4}`,
+      account_id: 'acct-1',
+      instrument: { symbol: symbols[(i * 7919) % n], asset_class: 'equity' },
+      side: i % 3 === 0 ? 'sell' : 'buy',
+      order_type: 'market',
+      qty: 1 + (i % 5),
+      limit_price: null,
+    });
+  }
+  const start = new PolicyGate(engine, { portfolio, market }).snapshot();
+  return { intents, market, start };
+}
+
+function verify(n, { intents, market, start }) {
+  const gate = PolicyGate.restore(engine, start);
+  for (const intent of intents) {
+    const d = gate.check(intent, market);
+    if (d.decision !== 'ALLOW') throw new Error(`bench setup (${n} positions): ${intent.intent_id} got ${d.decision} ${JSON.stringify(d.violations)}`);
+  }
+}
+
+const bench = new Bench({ time: 1500, warmupTime: 300 });
+const states = new Map();
+for (const n of SIZES) {
+  const s = setup(n);
+  verify(n, s);
+  const state = { ...s, gate: PolicyGate.restore(engine, s.start), next: 0, notAllowed: 0 };
+  states.set(n, state);
+  bench.add(
+    `PolicyGate.check, ${n} positions, ALLOW`,
+    () => {
+      const { gate, intents, market } = state;
+      let notAllowed = 0;
+      const end = state.next + BATCH;
+      for (let i = state.next; i < end; i++) if (gate.check(intents[i], market).decision !== 'ALLOW') notAllowed++;
+      state.next = end;
+      state.notAllowed += notAllowed;
+    },
+    {
+      beforeEach() {
+        if (state.next + BATCH > STREAM) {
+          state.gate = PolicyGate.restore(engine, state.start);
+          state.next = 0;
+        }
+      },
+    },
+  );
+}
+await bench.run();
+
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
+const rates = new Map();
+let failed = false;
+for (const n of SIZES) {
+  const task = bench.tasks.find((t) => t.name === `PolicyGate.check, ${n} positions, ALLOW`);
+  const r = task?.result;
+  if (!r || r.error || r.state === 'errored') {
+    console.log(`${task?.name}: FAILED ${r?.error ?? 'no result'}`);
+    failed = true;
+    continue;
+  }
+  const hz = (r.throughput?.mean ?? r.hz) * BATCH;
+  const rme = r.latency?.rme ?? r.rme;
+  rates.set(n, hz);
+  const ns = 1e9 / hz;
+  let line = `PolicyGate.check, ${String(n).padStart(4)} positions: ${fmt(hz)} checks/s (${ns.toFixed(0)} ns/check, ±${rme.toFixed(2)}%)`;
+  if (n === 50) line += ` — target ≥ ${fmt(TARGET_50)}: ${hz >= TARGET_50 ? 'met' : 'MISSED'}`;
+  console.log(line);
+  if (states.get(n).notAllowed > 0) {
+    console.log(`  ${states.get(n).notAllowed} timed checks were not ALLOW: the benchmark did not measure the ALLOW path`);
+    failed = true;
+  }
+  if (n === 50 && hz < TARGET_50) failed = true;
+}
+if (rates.has(5) && rates.has(5000)) {
+  const ratio = rates.get(5) / rates.get(5000);
+  const ok = ratio <= FLAT_RATIO;
+  console.log(`flatness: 5 positions / 5,000 positions = ${ratio.toFixed(2)}× — target ≤ ${FLAT_RATIO}×: ${ok ? 'met' : 'MISSED'}`);
+  if (!ok) failed = true;
+}
+if (failed) process.exitCode = 1;

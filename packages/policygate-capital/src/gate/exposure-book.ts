@@ -1,0 +1,202 @@
+// Positions, marks and the gross/net exposure sums, kept incrementally so that a check costs the
+// same with 5 or 5,000 positions.
+//
+// Gross (Σ|q·p|) and net (Σq·p) are ExactSums: exact, so removing a term is adding its negation
+// exactly, and the rounded sum is bit-identical to what the pure evaluator gets by summing the same
+// products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
+// also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
+import { ExactSum } from '../util/fsum.js';
+
+/** SPEC SYS-001: a usable price is a finite number > 0. */
+export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
+
+const scratch = new ExactSum();
+
+/**
+ * The gate's book. `positions` holds non-zero quantities only; `prices` holds every mark as given
+ * (an invalid one — zero, negative, not a number — stays, and counts as missing). Internal.
+ */
+export class ExposureBook {
+  readonly positions = new Map<string, number>();
+  readonly prices = new Map<string, number>();
+  /** Held symbols whose price is missing or invalid. */
+  readonly unpriced = new Set<string>();
+  private readonly gross = new ExactSum();
+  private readonly net = new ExactSum();
+  private grossValue = 0;
+  private netValue = 0;
+  // An overflowing product (|q·p| = Infinity) poisons an exact sum for good: from then on the book
+  // is rebuilt from scratch on the next read instead of being updated.
+  private poisoned = false;
+  private stale = false;
+
+  /** The signed quantity held (0 when flat). */
+  qty(symbol: string): number {
+    return this.positions.get(symbol) ?? 0;
+  }
+
+  /** Σ|q·p| over held symbols (valid while `unpriced` is empty). */
+  grossBefore(): number {
+    if (this.stale) this.rebuild();
+    return this.grossValue;
+  }
+
+  /** Σq·p over held symbols, signed. */
+  netBefore(): number {
+    if (this.stale) this.rebuild();
+    return this.netValue;
+  }
+
+  /**
+   * Writes into `gross`/`net` the sums of every holding except the one whose term (q·p now) is
+   * `term`: exact, so the result is the sum the pure evaluator builds from the other holdings.
+   */
+  othersInto(gross: ExactSum, net: ExactSum, term: number): void {
+    if (this.stale) this.rebuild();
+    gross.copyFrom(this.gross);
+    net.copyFrom(this.net);
+    if (term !== 0) {
+      gross.add(-Math.abs(term));
+      net.add(-term);
+    }
+  }
+
+  /** Gross after replacing one symbol's term `before` (= q·p now) with `after`. Exact, rounded once. */
+  grossAfter(before: number, after: number): number {
+    if (this.stale) this.rebuild();
+    return scratch.copyFrom(this.gross).add(-Math.abs(before)).add(Math.abs(after)).value();
+  }
+
+  /** Net (signed) after replacing one symbol's term `before` with `after`. Exact, rounded once. */
+  netAfter(before: number, after: number): number {
+    if (this.stale) this.rebuild();
+    return scratch.copyFrom(this.net).add(-before).add(after).value();
+  }
+
+  /** Sets a symbol's quantity (0 removes the position). */
+  setQty(symbol: string, qty: number): void {
+    const old = this.positions.get(symbol) ?? 0;
+    const p = this.prices.get(symbol);
+    const priced = isValidPrice(p);
+    if (qty === 0) this.positions.delete(symbol);
+    else this.positions.set(symbol, qty);
+    if (!priced) {
+      if (qty === 0) this.unpriced.delete(symbol);
+      else this.unpriced.add(symbol);
+      return;
+    }
+    if (old !== 0) this.term(-1, old * p);
+    if (qty !== 0) this.term(1, qty * p);
+    this.refresh();
+  }
+
+  /** Sets a symbol's mark (any value; an invalid one makes a held symbol unpriced). */
+  setPrice(symbol: string, price: number): void {
+    const old = this.prices.get(symbol);
+    this.prices.set(symbol, price);
+    this.repriced(symbol, old, price);
+  }
+
+  /** Removes a symbol's mark. */
+  deletePrice(symbol: string): void {
+    const old = this.prices.get(symbol);
+    if (!this.prices.delete(symbol)) return;
+    this.repriced(symbol, old, undefined);
+  }
+
+  /**
+   * Makes `prices` (a snapshot's price record) the book's marks: changed and new symbols are
+   * re-marked, symbols absent from it lose their mark. O(symbols in the snapshot), plus
+   * O(symbols marked before) when some disappeared.
+   */
+  replacePrices(prices: Record<string, number>): void {
+    const before = this.prices.size;
+    let kept = 0;
+    for (const symbol of Object.keys(prices)) {
+      const p = prices[symbol]!;
+      if (this.prices.has(symbol)) {
+        kept++;
+        if (!Object.is(this.prices.get(symbol), p)) this.setPrice(symbol, p);
+      } else {
+        this.setPrice(symbol, p);
+      }
+    }
+    if (kept < before) {
+      for (const symbol of [...this.prices.keys()]) {
+        if (!Object.prototype.hasOwnProperty.call(prices, symbol)) this.deletePrice(symbol);
+      }
+    }
+  }
+
+  /** Replaces every position (a validated record of finite quantities). */
+  replacePositions(positions: Record<string, number>): void {
+    this.positions.clear();
+    for (const symbol of Object.keys(positions)) {
+      const q = positions[symbol]!;
+      if (q !== 0) this.positions.set(symbol, q);
+    }
+    this.rebuild();
+  }
+
+  /** The positions as a wire record (own data properties, so `__proto__` is a symbol like any other). */
+  positionsRecord(): Record<string, number> {
+    return Object.fromEntries(this.positions) as Record<string, number>;
+  }
+
+  /** The marks as a wire record. */
+  pricesRecord(): Record<string, number> {
+    return Object.fromEntries(this.prices) as Record<string, number>;
+  }
+
+  private repriced(symbol: string, old: number | undefined, price: number | undefined): void {
+    const q = this.positions.get(symbol);
+    if (q === undefined) return;
+    const was = isValidPrice(old);
+    const now = isValidPrice(price);
+    if (now) this.unpriced.delete(symbol);
+    else this.unpriced.add(symbol);
+    if (was) this.term(-1, q * old);
+    if (now) this.term(1, q * price);
+    if (was || now) this.refresh();
+  }
+
+  private term(sign: 1 | -1, value: number): void {
+    if (this.poisoned) {
+      this.stale = true;
+      return;
+    }
+    this.gross.add(sign * Math.abs(value));
+    this.net.add(sign * value);
+  }
+
+  private refresh(): void {
+    if (this.poisoned) return;
+    this.grossValue = this.gross.value();
+    this.netValue = this.net.value();
+    if (!Number.isFinite(this.grossValue) || !Number.isFinite(this.netValue)) {
+      this.poisoned = true;
+      this.stale = true;
+    }
+  }
+
+  /** Sums every held, priced position from scratch. O(positions); used on load and after overflow. */
+  private rebuild(): void {
+    this.gross.reset();
+    this.net.reset();
+    this.unpriced.clear();
+    for (const [symbol, q] of this.positions) {
+      const p = this.prices.get(symbol);
+      if (!isValidPrice(p)) {
+        this.unpriced.add(symbol);
+        continue;
+      }
+      const value = q * p;
+      this.gross.add(Math.abs(value));
+      this.net.add(value);
+    }
+    this.grossValue = this.gross.value();
+    this.netValue = this.net.value();
+    this.poisoned = !Number.isFinite(this.grossValue) || !Number.isFinite(this.netValue);
+    this.stale = false;
+  }
+}

@@ -1,0 +1,103 @@
+// The persisted form of a PolicyGate: everything its future decisions depend on, as JSON.
+import * as v from 'valibot';
+import { ValidationError } from '../errors.js';
+import { str, strictObject, timestamp } from '../model/fields.js';
+import { toIssues } from '../model/issues.js';
+import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type PortfolioState } from '../model/schemas.js';
+import type { KillSwitchState } from './kill-switch.js';
+import { parseTimestampUs } from './time.js';
+
+/** The `format` tag of a gate snapshot; a future layout gets a new tag. */
+export const GATE_SNAPSHOT_FORMAT = 'policygate-gate-snapshot/1';
+
+const instant = () =>
+  v.pipe(
+    timestamp(),
+    v.check((s) => !Number.isNaN(parseTimestampUs(s)), (i) => `must be a real date and time, got ${String(i.input)}`),
+  );
+
+const KillSwitchEventSchema = strictObject({
+  event: v.picklist(['trip', 'reset'], (i) => `must be trip or reset, got ${i.received}`),
+  at: v.nullable(instant()),
+  reason: str(),
+  intent_id: v.nullable(str()),
+});
+
+/** Schema of a gate snapshot (see {@link GateSnapshot}). */
+export const GateSnapshotSchema = strictObject({
+  format: v.literal(GATE_SNAPSHOT_FORMAT, (i) => `must be "${GATE_SNAPSHOT_FORMAT}", got ${i.received}`),
+  engine_version: str(),
+  policy_hash: str(),
+  clock: v.nullable(instant()),
+  portfolio: v.nullable(PortfolioStateSchema),
+  market: v.nullable(MarketSnapshotSchema),
+  orders: v.array(v.strictTuple([instant(), str()], (i) => `must be a [timestamp, strategy_id] pair, got ${i.received}`)),
+  pending: v.array(v.strictTuple([str(), instant(), str()], (i) => `must be an [intent_id, timestamp, strategy_id] triple, got ${i.received}`)),
+  violations: v.array(v.strictTuple([instant(), str()], (i) => `must be a [timestamp, rule_id] pair, got ${i.received}`)),
+  kill_switch: strictObject({
+    active: v.boolean((i) => `must be true or false, got ${i.received}`),
+    tripped_at: v.nullable(instant()),
+    reason: v.nullable(str()),
+    history: v.array(KillSwitchEventSchema),
+  }),
+});
+
+/**
+ * Everything a {@link PolicyGate} needs to resume: its clock, portfolio, marks, the orders and
+ * violations still inside their windows, checks awaiting `record`, and the kill switch with its
+ * history. Plain JSON (snake_case, timestamps RFC 3339 UTC with microseconds); `policy_hash` ties it
+ * to the policy it was taken under.
+ *
+ * @example
+ * ```ts
+ * localStorage.setItem('gate', JSON.stringify(gate.snapshot()))
+ * const resumed = PolicyGate.restore(engine, localStorage.getItem('gate')!)
+ * ```
+ */
+export interface GateSnapshot {
+  format: typeof GATE_SNAPSHOT_FORMAT;
+  engine_version: string;
+  policy_hash: string;
+  /** The latest intent timestamp seen (the gate's clock), null before the first check. */
+  clock: string | null;
+  portfolio: PortfolioState | null;
+  market: MarketSnapshot | null;
+  /** Orders counted by the throttles: [timestamp, strategy_id], oldest first. */
+  orders: [string, string][];
+  /** ALLOW/MODIFY checks not yet recorded (gates with `autoRecord: false`): [intent_id, timestamp, strategy_id]. */
+  pending: [string, string, string][];
+  /** Violations counted toward the kill switch: [timestamp, rule_id], oldest first. */
+  violations: [string, string][];
+  kill_switch: KillSwitchState;
+}
+
+/** JSON text → value, with the line and column of a syntax error. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const m = /position (\d+)/.exec(message);
+    let line: number | undefined;
+    let column: number | undefined;
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos).split('\n');
+      line = before.length;
+      column = before[before.length - 1]!.length + 1;
+    }
+    throw new ValidationError('gate snapshot', [{ path: '', message: `not valid JSON: ${message}`, ...(line !== undefined && { line, column }) }]);
+  }
+}
+
+/**
+ * Validates a gate snapshot given as JSON text or as a parsed value.
+ *
+ * @throws {ValidationError} naming the path of every problem (and the line/column of a JSON syntax error).
+ */
+export function parseGateSnapshot(input: string | unknown): GateSnapshot {
+  const value = typeof input === 'string' ? parseJsonText(input) : input;
+  const result = v.safeParse(GateSnapshotSchema, value);
+  if (!result.success) throw new ValidationError('gate snapshot', toIssues(result.issues));
+  return result.output as GateSnapshot;
+}

@@ -1,0 +1,129 @@
+// The gate's clock: RFC 3339 timestamps as integer microseconds since the Unix epoch.
+//
+// Windows are keyed by the intents' own timestamps (never the wall clock), so a replay of the same
+// stream gives the same decisions. Microseconds are the resolution of the Python package's
+// datetimes; digits beyond the sixth are truncated. Parsed by hand: Date.parse costs ~200 ns, accepts
+// formats that are not RFC 3339 and maps years 0–99 to 1900–1999.
+
+const SECOND_US = 1_000_000;
+const DAY_US = 86_400 * SECOND_US;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** The date of a day number (inverse of daysFromCivil). */
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `n` decimal digits at `s[i..i+n)`, or -1 if any is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parses an RFC 3339 timestamp (`2026-02-18T14:30:00Z`, `…00.123456+02:00`; `T`/`t`/space, `Z`/`z`)
+ * into microseconds since the epoch, UTC. Returns NaN when the text is not a valid timestamp,
+ * including impossible dates (Feb 30), second 60 (Python's datetime refuses leap seconds), times
+ * outside ±2^53 µs of the epoch (before 1685 or after 2255: not exact in a double) and non-strings.
+ * Fraction digits beyond microseconds are truncated.
+ */
+export function parseTimestampUs(s: unknown): number {
+  if (typeof s !== 'string') return NaN;
+  const n = s.length;
+  if (n < 20) return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const sep = s.charCodeAt(10);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 ||
+    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 ||
+    (sep !== 84 && sep !== 116 && sep !== 32)
+  ) return NaN;
+  if (day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) return NaN;
+  let i = 19;
+  let micros = 0;
+  if (s.charCodeAt(i) === 46) {
+    // '.' then at least one digit
+    i++;
+    const start = i;
+    while (i < n) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (i - start < 6) micros = micros * 10 + c;
+      i++;
+    }
+    if (i === start) return NaN;
+    for (let k = Math.min(i - start, 6); k < 6; k++) micros *= 10;
+  }
+  let offsetMinutes = 0;
+  const z = s.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    i++;
+  } else if (z === 43 || z === 45) {
+    const oh = digits(s, i + 1, 2);
+    const om = digits(s, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59 || s.charCodeAt(i + 3) !== 58) return NaN;
+    offsetMinutes = (z === 43 ? 1 : -1) * (oh * 60 + om);
+    i += 6;
+  } else {
+    return NaN;
+  }
+  if (i !== n) return NaN;
+  const days = daysFromCivil(year, month, day);
+  const us = days * DAY_US + ((hour * 60 + minute - offsetMinutes) * 60 + second) * SECOND_US + micros;
+  // Beyond ±2^53 µs (years before 1685 or after 2255) a double cannot hold every microsecond, and
+  // window arithmetic would round: such a timestamp is refused rather than compared inexactly.
+  return Number.isSafeInteger(us) ? us : NaN;
+}
+
+const pad = (v: number, n: number) => String(v).padStart(n, '0');
+
+/**
+ * Formats microseconds since the epoch as RFC 3339 UTC: `2026-02-18T14:30:00Z`, or with six
+ * fraction digits when the time is not a whole second (`…00.000001Z`). Round-trips through
+ * {@link parseTimestampUs} exactly.
+ */
+export function formatTimestampUs(us: number): string {
+  const days = Math.floor(us / DAY_US);
+  let rest = us - days * DAY_US;
+  const [y, m, d] = civilFromDays(days);
+  const micros = rest % SECOND_US;
+  rest = (rest - micros) / SECOND_US;
+  const sec = rest % 60;
+  const min = Math.floor(rest / 60) % 60;
+  const hour = Math.floor(rest / 3600);
+  const frac = micros === 0 ? '' : `.${pad(micros, 6)}`;
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hour, 2)}:${pad(min, 2)}:${pad(sec, 2)}${frac}Z`;
+}
+
+/** One second in the clock's unit. */
+export const SECOND = SECOND_US;
