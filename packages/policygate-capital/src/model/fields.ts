@@ -40,6 +40,20 @@ export const timestamp = () =>
   );
 
 /**
+ * For a Map, Set, Date, boxed primitive or the like, its kind (`a Map`); otherwise undefined. Such
+ * objects keep their content out of own keys, so reading one as a plain object sees `{}`: positions
+ * or rate counts silently empty (fail open). Class instances and cross-realm plain objects pass.
+ */
+function nonPlainObject(input: unknown): string | undefined {
+  if (!input || typeof input !== 'object') return undefined;
+  const proto = Object.getPrototypeOf(input) as object | null;
+  if (proto === Object.prototype || proto === null) return undefined;
+  const tag = Object.prototype.toString.call(input).slice(8, -1);
+  if (tag === 'Object' || tag === 'Array') return undefined;
+  return `a ${tag}`;
+}
+
+/**
  * Like `v.record(v.string(), value)`, but keeps *every* own key. valibot's record silently drops
  * `__proto__`, `constructor` and `prototype`; for us those are symbols like any other (SPEC: symbols
  * and ids are data), and dropping a position would under-state exposure. Keys are defined as own
@@ -51,8 +65,9 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
     ...base,
     '~run'(dataset, config) {
       const input = dataset.value as unknown;
-      if (!input || typeof input !== 'object' || Array.isArray(input)) {
-        const received = Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input;
+      const notPlain = nonPlainObject(input);
+      if (!input || typeof input !== 'object' || Array.isArray(input) || notPlain) {
+        const received = notPlain ?? (Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input);
         const issue = { kind: 'schema', type: 'record', input, expected: 'Object', received, message: `must be an object, got ${received}` };
         return { typed: false, value: input, issues: [issue] } as never;
       }
@@ -92,6 +107,11 @@ export function strictObject<TEntries extends v.ObjectEntries>(entries: TEntries
     '~run'(dataset, config) {
       if (Array.isArray(dataset.value)) {
         const issue = { kind: 'schema', type: 'strict_object', input: dataset.value, expected: 'Object', received: 'Array', message: 'must be an object, got an array' };
+        return { typed: false, value: dataset.value, issues: [issue] } as never;
+      }
+      const notPlain = nonPlainObject(dataset.value);
+      if (notPlain) {
+        const issue = { kind: 'schema', type: 'strict_object', input: dataset.value, expected: 'Object', received: notPlain, message: `must be an object, got ${notPlain}` };
         return { typed: false, value: dataset.value, issues: [issue] } as never;
       }
       return base['~run'].call(this, dataset, config);
