@@ -1,7 +1,8 @@
 // The persisted form of a PolicyGate: everything its future decisions depend on, as JSON.
 import * as v from 'valibot';
+import { parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
-import { str, strictObject, timestamp } from '../model/fields.js';
+import { str, strictObject } from '../model/fields.js';
 import { toIssues } from '../model/issues.js';
 import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type PortfolioState } from '../model/schemas.js';
 import type { KillSwitchState } from './kill-switch.js';
@@ -10,10 +11,14 @@ import { parseTimestampUs } from './time.js';
 /** The `format` tag of a gate snapshot; a future layout gets a new tag. */
 export const GATE_SNAPSHOT_FORMAT = 'policygate-gate-snapshot/1';
 
+// One check (not the shared regex plus a calendar check) so that a bad timestamp is one issue.
 const instant = () =>
   v.pipe(
-    timestamp(),
-    v.check((s) => !Number.isNaN(parseTimestampUs(s)), (i) => `must be a real date and time, got ${String(i.input)}`),
+    str(),
+    v.check(
+      (s) => !Number.isNaN(parseTimestampUs(s)),
+      (i) => `must be an RFC 3339 timestamp such as 2026-02-18T14:30:00Z (a real date, years 1685–2255), got ${String(i.input)}`,
+    ),
   );
 
 const KillSwitchEventSchema = strictObject({
@@ -71,22 +76,24 @@ export interface GateSnapshot {
   kill_switch: KillSwitchState;
 }
 
-/** JSON text → value, with the line and column of a syntax error. */
+/**
+ * JSON text → value, with the line and column of a syntax error: from JSON.parse's message when it
+ * has a position, else from the YAML parser (JSON is YAML 1.2), since on some engines (Node 20 among
+ * them) JSON.parse often gives none.
+ */
 function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(message);
-    let line: number | undefined;
-    let column: number | undefined;
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos).split('\n');
-      line = before.length;
-      column = before[before.length - 1]!.length + 1;
+    const m = /at position (\d+)/.exec(message);
+    const offset = m ? Number(m[1]) : parseDocument(text).errors[0]?.pos[0];
+    let where = {};
+    if (offset !== undefined) {
+      const lines = text.slice(0, offset).split('\n');
+      where = { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
     }
-    throw new ValidationError('gate snapshot', [{ path: '', message: `not valid JSON: ${message}`, ...(line !== undefined && { line, column }) }]);
+    throw new ValidationError('gate snapshot', [{ path: '', message: `not valid JSON: ${message}`, ...where }]);
   }
 }
 

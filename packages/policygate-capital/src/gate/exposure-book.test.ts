@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExactSum } from '../util/fsum.js';
+import { ExposureBook, isValidPrice } from './exposure-book.js';
+
+const SYMBOLS = ['A', 'B', 'C', 'D', '__proto__', 'constructor'];
+
+/** What the pure evaluator would sum from scratch, in reverse key order for good measure. */
+function fromScratch(positions: Map<string, number>, prices: Map<string, number>) {
+  const gross = new ExactSum();
+  const net = new ExactSum();
+  const unpriced: string[] = [];
+  for (const s of [...positions.keys()].reverse()) {
+    const q = positions.get(s)!;
+    const p = prices.get(s);
+    if (q === 0) continue;
+    if (!isValidPrice(p)) {
+      unpriced.push(s);
+      continue;
+    }
+    gross.add(Math.abs(q * p));
+    net.add(q * p);
+  }
+  return { gross: gross.value(), net: net.value(), unpriced: unpriced.sort() };
+}
+
+type Op = { qty: [string, number] } | { price: [string, number] } | { drop: string } | { snapshot: Record<string, number> };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ qty: fc.tuple(fc.constantFrom(...SYMBOLS), fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: -500, max: 500 }))) }),
+  fc.record({ price: fc.tuple(fc.constantFrom(...SYMBOLS), fc.oneof(fc.double({ min: 1e-4, max: 1e5, noNaN: true }), fc.constantFrom(0, -1, 0.1, 0.2, 0.3))) }),
+  fc.record({ drop: fc.constantFrom(...SYMBOLS) }),
+  fc.record({ snapshot: fc.dictionary(fc.constantFrom(...SYMBOLS), fc.double({ min: 1e-4, max: 1e5, noNaN: true })) }),
+);
+
+describe('ExposureBook', () => {
+  it('keeps gross and net bit-identical to an exact sum from scratch, and knows which holdings are unpriced', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const book = new ExposureBook();
+        for (const o of ops) {
+          if ('qty' in o) book.setQty(...o.qty);
+          else if ('price' in o) book.setPrice(...o.price);
+          else if ('drop' in o) book.deletePrice(o.drop);
+          else book.replacePrices(o.snapshot);
+          const want = fromScratch(book.positions, book.prices);
+          expect(Object.is(book.grossBefore(), want.gross)).toBe(true);
+          expect(Object.is(book.netBefore(), want.net)).toBe(true);
+          expect([...book.unpriced].sort()).toEqual(want.unpriced);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the other holdings’ sums exactly, as the pure evaluator builds them', () => {
+    const book = new ExposureBook();
+    book.replacePrices({ A: 0.1, B: 0.2, C: 0.3 });
+    book.setQty('A', 3);
+    book.setQty('B', -7);
+    book.setQty('C', 1e15);
+    const gross = new ExactSum();
+    const net = new ExactSum();
+    book.othersInto(gross, net, 1e15 * 0.3);
+    expect(gross.value()).toBe(new ExactSum().add(3 * 0.1).add(7 * 0.2).value());
+    expect(net.value()).toBe(new ExactSum().add(3 * 0.1).add(-7 * 0.2).value());
+  });
+
+  it('makes a snapshot the marks: symbols it omits lose theirs', () => {
+    const book = new ExposureBook();
+    book.replacePrices({ A: 1, B: 2 });
+    book.setQty('B', 5);
+    book.replacePrices({ A: 1 });
+    expect([...book.prices.keys()]).toEqual(['A']);
+    expect([...book.unpriced]).toEqual(['B']);
+    book.replacePrices({ B: 3, A: 1 });
+    expect(book.grossBefore()).toBe(15);
+  });
+
+  it('survives an overflowing term: the sums are non-finite while it is held, and exact again after', () => {
+    const book = new ExposureBook();
+    book.replacePrices({ A: 1e300, B: 2 });
+    book.setQty('B', 4);
+    book.setQty('A', 1e10); // |q·p| = Infinity
+    expect(Number.isFinite(book.grossBefore())).toBe(false);
+    book.setQty('A', 0);
+    expect(book.grossBefore()).toBe(8);
+    expect(book.netBefore()).toBe(8);
+  });
+});
