@@ -3,6 +3,8 @@
 // pure `evaluate` on the state the gate reports for that check.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { serializeAuditEvent } from '../audit/event.js';
+import { replayAuditLog } from '../audit/replay.js';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { evaluate } from '../engine/evaluate.js';
 import type { Decision } from '../engine/types.js';
@@ -455,5 +457,41 @@ describe('snapshot and restore', () => {
     const other = await engineFor({ global: 6 });
     expect(() => PolicyGate.restore(other, snap)).toThrow(expect.objectContaining({ code: 'ERR_GATE_POLICY_MISMATCH' }));
     expect(PolicyGate.restore(other, snap, { allowPolicyChange: true }).portfolio).toEqual(snap.portfolio);
+  });
+});
+
+describe('audit events', () => {
+  it('carry the execution state as it was at each check, and replay to the same decisions', async () => {
+    const engine = await engineFor({ global: 2, tripOn: ['LOSS-002'] });
+    const gate = new PolicyGate(engine, { portfolio: portfolio(), market: market() });
+    const lines: string[] = [];
+    const run = (intent: OrderIntent) => {
+      const c = gate.checkDetailed(intent);
+      const event = gate.auditEvent(c, { runId: 'gate-test', timestamp: intent.timestamp });
+      lines.push(serializeAuditEvent(event));
+      return event;
+    };
+    expect(run(order(0)).execution_state.orders_last_60s_global).toBe(0);
+    expect(run(order(1)).execution_state).toEqual({ orders_last_60s_global: 1, orders_last_60s_by_strategy: { alpha: 1 }, violations_last_window: [], kill_switch_active: false });
+    const throttled = run(order(2));
+    expect(throttled.decision.violations.map((v) => v.rule_id)).toEqual(['EXEC-001']);
+    expect(throttled.execution_state.orders_last_60s_global).toBe(2);
+    gate.updateEquity({ equity: 90_000 });
+    expect(run(order(3)).decision.kill_switch_triggered).toBe(true);
+    const killed = run(order(70));
+    expect(killed.execution_state).toEqual({
+      orders_last_60s_global: 0,
+      orders_last_60s_by_strategy: {},
+      violations_last_window: [
+        [at(2), 'EXEC-001'],
+        [at(3), 'LOSS-001'], // in the decision's (rule) order
+        [at(3), 'LOSS-002'],
+        [at(3), 'EXEC-001'],
+      ],
+      kill_switch_active: true,
+    });
+    expect(killed.policy_hash).toBe(engine.policyHash);
+    const summary = await replayAuditLog(lines.join('\n') + '\n', engine);
+    expect(summary).toMatchObject({ total: 5, matched: 5, ok: true });
   });
 });

@@ -16,6 +16,8 @@
 // - Gross and net exposure are exact sums kept incrementally (see exposure-book.ts): a check is
 //   O(1) in the number of positions and bit-identical to `evaluate` on the same state.
 import * as v from 'valibot';
+import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
+import type { AuditEvent } from '../audit/schema.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
 import { compareCodePoints, decideFromMetrics, systemError, type ExecutionCounts } from '../engine/evaluate.js';
 import { metricsFromSums, type Metrics } from '../engine/metrics.js';
@@ -313,6 +315,24 @@ export class PolicyGate {
     this.pending.delete(decision.intent_id);
     this.countOrder(p.us, p.strategy);
     return true;
+  }
+
+  /**
+   * The audit event of a check (SPEC.md "Audit trail"), built with `buildAuditEvent` from the state
+   * the check was decided on: the execution state is the gate's as it was at the check (order
+   * counts, violations in the window, the kill switch), so replaying the event with the pure engine
+   * reproduces the gate's decision.
+   *
+   * @throws {ValidationError} when `options.timestamp` or `options.eventId` is malformed.
+   * @example
+   * ```ts
+   * const check = gate.checkDetailed(intent, market)
+   * await sink.append(gate.auditEvent(check, { runId: 'live-1' }))
+   * if (check.decision.decision !== 'DENY') send(check.decision.modified_intent ?? intent)
+   * ```
+   */
+  auditEvent(check: GateCheck, options: AuditEventOptions = {}): AuditEvent {
+    return buildAuditEvent(check.decision, check.intent, check.portfolio, check.market, check.execution, this.engine.policyHash, options);
   }
 
   private run(intent: OrderIntent, market: MarketSnapshot | undefined, capture: boolean): Decision | GateCheck {
