@@ -223,7 +223,7 @@ describe('YAML billion laughs', () => {
 // ---- a 50 MB policy ----------------------------------------------------------------------------
 
 /** Runs tests/hostile/fixtures/big-policy.ts in a child process; kills it after `wallMs`. */
-function bigPolicy(kind: 'comment' | 'overrides', bytes: number, wallMs: number): Promise<{ outcome: string; ms: number; cpuMs?: number; [k: string]: unknown }> {
+function bigPolicy(kind: 'comment' | 'overrides' | 'keys', bytes: number, wallMs: number): Promise<{ outcome: string; ms: number; cpuMs?: number; [k: string]: unknown }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}node_modules/vite-node/vite-node.mjs`, 'tests/hostile/fixtures/big-policy.ts', '--', kind, String(bytes)], {
       cwd: ROOT,
@@ -260,6 +260,21 @@ describe('a 50 MB policy', () => {
 
   it('of 400,000 strategy overrides: parsed or refused with a PolicyError within seconds', async () => {
     sensible(await bigPolicy('overrides', MB50, 90_000));
+  }, 100_000);
+});
+
+describe('a policy under 1 MB', () => {
+  it('of 100,000 short keys in one mapping: parsed or refused with a PolicyError within seconds (no quadratic duplicate-key check)', async () => {
+    const r = await bigPolicy('keys', 1_000_000, 90_000);
+    expect(r.outcome, JSON.stringify(r).slice(0, 2000)).toBe('refused'); // x_keys is not a policy field
+    expect(r.cpuMs, JSON.stringify(r).slice(0, 500)).toBeLessThan(15_000);
+  }, 100_000);
+
+  it('of 7,000 strategy overrides (a generated policy): parsed within seconds', async () => {
+    const r = await bigPolicy('overrides', 900_000, 90_000);
+    expect(r, JSON.stringify(r).slice(0, 2000)).toMatchObject({ outcome: 'parsed' });
+    expect(r.overrides as number).toBeGreaterThan(7_000);
+    expect(r.cpuMs, JSON.stringify(r).slice(0, 500)).toBeLessThan(15_000);
   }, 100_000);
 });
 

@@ -12,6 +12,16 @@ export { parsePolicy } from './parse.js';
 const MAX_ALIAS_COUNT = 100;
 
 /**
+ * Longest policy text accepted, in UTF-16 code units (bytes, for the ASCII policies are written in).
+ * A policy is a few kilobytes; 1 MiB holds thousands of overrides. A longer text is a mistake or an
+ * attack (a 50 MB file took the YAML parser tens of seconds to hours): refused at once.
+ */
+const MAX_POLICY_CHARS = 1 << 20;
+
+/** A UTF-16 surrogate without its partner: not Unicode, so not writable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
  * Parses and validates a policy from YAML text (YAML 1.2). Syntax errors, duplicate keys, alias
  * bombs and schema problems are reported with the line and column of the offending node.
  *
@@ -23,14 +33,36 @@ const MAX_ALIAS_COUNT = 100;
  */
 export function parsePolicyYaml(text: string): Policy {
   if (typeof text !== 'string') throw new PolicyError([{ path: '', message: 'policy text must be a string' }]);
+  if (text.length > MAX_POLICY_CHARS) {
+    throw new PolicyError([{ path: '', message: `policy text is too long: ${text.length} characters, the limit is ${MAX_POLICY_CHARS} (1 MiB); a policy is a few kilobytes`, line: 1, column: 1 }]);
+  }
+  // The policy hash is SHA-256 of the text's UTF-8 bytes; a lone surrogate has no UTF-8 form (it
+  // would be hashed as U+FFFD, so two different policies would share a hash).
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) {
+    const before = text.slice(0, lone.index);
+    const line = before.split('\n').length;
+    throw new PolicyError([{ path: '', message: 'policy text is not valid Unicode: a lone UTF-16 surrogate (cannot be saved as UTF-8)', line, column: lone.index - before.lastIndexOf('\n') }]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+  // uniqueKeys: false — the yaml package compares each key with every earlier one (quadratic: a
+  // 1 MB map of short keys took minutes); duplicateKeys() below does it with a Set.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, version: '1.2' });
   const at = (offset: number) => lineCounter.linePos(offset);
   if (doc.errors.length > 0) {
     throw new PolicyError(
       doc.errors.map((e) => {
         const { line, col } = at(e.pos[0]);
         return { path: '', message: `YAML ${e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(e.message)}`, line, column: col };
+      }),
+    );
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length > 0) {
+    throw new PolicyError(
+      duplicates.map(({ key, offset }) => {
+        const { line, col } = at(offset);
+        return { path: '', message: `YAML duplicate key: Map keys must be unique (${JSON.stringify(key)} appears twice)`, line, column: col };
       }),
     );
   }
@@ -58,6 +90,24 @@ export function parsePolicyYaml(text: string): Policy {
       return { path: formatPath(keys), message: issueMessage(i), line, column: col };
     }),
   );
+}
+
+// Keys given twice in one mapping, in linear time. Keys are compared as the JavaScript object will
+// hold them (`1` and "1" are one key there), which also catches what the yaml package would not.
+function duplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const found: { key: string; offset: number }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) found.push({ key, offset: pair.key.range?.[0] ?? 0 });
+        else seen.add(key);
+      }
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {
