@@ -3,7 +3,7 @@
 // tight limits, hostile symbol names, cuts of existing positions, extreme numbers.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, parsePolicy, type Decision, type PolicyInput } from '../../packages/policygate-capital/src/index.js';
+import { evaluate, parsePolicy, PolicyEngine, PolicyGate, type Decision, type PolicyInput } from '../../packages/policygate-capital/src/index.js';
 import {
   exactExposure,
   inputs,
@@ -155,6 +155,39 @@ describe('evaluate never throws', () => {
       // Nothing could be read: an unreadable input is never a reason to let an order through.
       expect(d!.decision).toBe('DENY');
     }
+  });
+});
+
+describe('PolicyGate.check never throws (the stateful gate: same contract as evaluate)', () => {
+  // Fields of the intent and market a gate check reads, replaced by any value.
+  const GATE_PATHS: readonly (readonly string[])[] = [
+    ['intent'],
+    ['intent', 'intent_id'],
+    ['intent', 'timestamp'],
+    ['intent', 'strategy_id'],
+    ['intent', 'instrument'],
+    ['intent', 'instrument', 'symbol'],
+    ['intent', 'side'],
+    ['intent', 'qty'],
+    ['market'],
+    ['market', 'timestamp'],
+    ['market', 'prices'],
+    ...SYMBOLS.map((s) => ['market', 'prices', s]),
+  ];
+
+  it('on any value in place of any field of the intent or the market', async () => {
+    const policyIn = fc.sample(policyInput(), { numRuns: 1, seed: 19 })[0]!;
+    const engine = await PolicyEngine.fromObject(policyIn);
+    fc.assert(
+      fc.property(inputs, fc.constantFrom(...GATE_PATHS), anything, (i, path, junk) => {
+        const gate = new PolicyGate(engine, { portfolio: i.portfolio, market: i.market });
+        const bad = replaceAt(i, path, junk);
+        let d: Decision | undefined;
+        expect(() => (d = gate.check(bad.intent, bad.market))).not.toThrow();
+        expectDecisionShape(d!);
+      }),
+      { numRuns: NUM_RUNS },
+    );
   });
 });
 

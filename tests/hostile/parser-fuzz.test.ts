@@ -120,6 +120,24 @@ describe('fuzz: policy YAML (parsePolicyYaml)', () => {
   });
 });
 
+describe('fuzz: policy objects (parsePolicy)', () => {
+  it('any value, and mutated valid policies: parsed or refused with a PolicyError naming fields', () => {
+    const anything = fc.anything({ maxDepth: 3, withNullPrototype: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withBoxedValues: true });
+    const mutated = fc.tuple(policyInput(), fc.array(treeEdit, { minLength: 1, maxLength: 3 })).map(([p, edits]) => applyTreeEdits(p, edits));
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(
+      fc.property(fc.oneof(anything, mutated), (value) => {
+        const out = attempt(() => parsePolicy(value));
+        expectParsedOrRefused(out, PolicyError, 'policy');
+        expectNoPollution();
+        seen[out.ok ? 'ok' : 'refused']++;
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    expect(seen.ok).toBeGreaterThan(NUM_RUNS / 100);
+  });
+});
+
 // The four JSON inputs: [name, parser, valid value of the sample].
 const JSON_INPUTS = [
   ['intent', parseOrderIntent, (i: Inputs) => i.intent],
