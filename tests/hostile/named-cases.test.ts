@@ -472,6 +472,17 @@ describe('strings with NUL and lone surrogates', () => {
     expect(Object.keys(policy.overrides.symbols)).toEqual(['A\u0000B']);
   });
 
+  it('a policy text may hold any Unicode (surrogate pairs included); a lone surrogate is refused at its line and column', () => {
+    expect(Object.keys(parsePolicyYaml(REFERENCE_POLICY.replace('    AAPL:\n', '    "😀é\u0000":\n') + '# 😀\n').overrides.symbols)).toEqual(['😀é\u0000']);
+    for (const lone of ['\uD800', '\uDFFF', '\uDBFF']) {
+      const text = REFERENCE_POLICY.replace('# tighter limit for AAPL', `# tighter 😀 ${lone}x`);
+      const e = thrown(() => parsePolicyYaml(text)) as PolicyError;
+      expect(e).toBeInstanceOf(PolicyError);
+      const line = text.split('\n').findIndex((l) => l.includes(lone)) + 1;
+      expect(e.issues[0]).toMatchObject({ line, column: text.split('\n')[line - 1]!.indexOf(lone) + 1 });
+    }
+  });
+
   it('a policy text holding a lone surrogate is refused, or its hash still tells it apart from every other text', async () => {
     // A lone surrogate cannot be written as UTF-8: TextEncoder turns each into U+FFFD, so two
     // different policies would share one hash (and a file saved from either would be a third policy).

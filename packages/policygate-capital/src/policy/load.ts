@@ -18,8 +18,23 @@ const MAX_ALIAS_COUNT = 100;
  */
 const MAX_POLICY_CHARS = 1 << 20;
 
-/** A UTF-16 surrogate without its partner: not Unicode, so not writable as UTF-8. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Index of the first UTF-16 surrogate without its partner (not Unicode, no UTF-8 form), or -1. */
+function loneSurrogate(text: string): number {
+  // A loop, not a regex: lookbehind is missing from older Safari, where it would break the module.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    return i;
+  }
+  return -1;
+}
 
 /**
  * Parses and validates a policy from YAML text (YAML 1.2). Syntax errors, duplicate keys, alias
@@ -38,11 +53,11 @@ export function parsePolicyYaml(text: string): Policy {
   }
   // The policy hash is SHA-256 of the text's UTF-8 bytes; a lone surrogate has no UTF-8 form (it
   // would be hashed as U+FFFD, so two different policies would share a hash).
-  const lone = LONE_SURROGATE.exec(text);
-  if (lone) {
-    const before = text.slice(0, lone.index);
+  const lone = loneSurrogate(text);
+  if (lone !== -1) {
+    const before = text.slice(0, lone);
     const line = before.split('\n').length;
-    throw new PolicyError([{ path: '', message: 'policy text is not valid Unicode: a lone UTF-16 surrogate (cannot be saved as UTF-8)', line, column: lone.index - before.lastIndexOf('\n') }]);
+    throw new PolicyError([{ path: '', message: 'policy text is not valid Unicode: a lone UTF-16 surrogate (cannot be saved as UTF-8)', line, column: lone - before.lastIndexOf('\n') }]);
   }
   const lineCounter = new LineCounter();
   // uniqueKeys: false — the yaml package compares each key with every earlier one (quadratic: a
