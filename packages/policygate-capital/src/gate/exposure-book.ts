@@ -47,30 +47,20 @@ export class ExposureBook {
     return this.netValue;
   }
 
-  /**
-   * Writes into `gross`/`net` the sums of every holding except the one whose term (q·p now) is
-   * `term`: exact, so the result is the sum the pure evaluator builds from the other holdings.
-   */
-  othersInto(gross: ExactSum, net: ExactSum, term: number): void {
-    if (this.stale) this.rebuild();
-    gross.copyFrom(this.gross);
-    net.copyFrom(this.net);
-    if (term !== 0) {
-      gross.add(-Math.abs(term));
-      net.add(-term);
-    }
-  }
-
   /** Gross after replacing one symbol's term `before` (= q·p now) with `after`. Exact, rounded once. */
   grossAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    return scratch.copyFrom(this.gross).add(-Math.abs(before)).add(Math.abs(after)).value();
+    scratch.copyFrom(this.gross);
+    if (before !== 0) scratch.add(-Math.abs(before));
+    return scratch.add(Math.abs(after)).value();
   }
 
   /** Net (signed) after replacing one symbol's term `before` with `after`. Exact, rounded once. */
   netAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    return scratch.copyFrom(this.net).add(-before).add(after).value();
+    scratch.copyFrom(this.net);
+    if (before !== 0) scratch.add(-before);
+    return scratch.add(after).value();
   }
 
   /** Sets a symbol's quantity (0 removes the position). */

@@ -20,7 +20,7 @@ import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
 import type { AuditEvent } from '../audit/schema.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
 import { compareCodePoints, decideFromMetrics, systemError, type ExecutionCounts } from '../engine/evaluate.js';
-import { metricsFromSums, type Metrics } from '../engine/metrics.js';
+import type { Metrics } from '../engine/metrics.js';
 import {
   dailyLoss,
   drawdown,
@@ -41,7 +41,6 @@ import { parseMarketSnapshot, parsePortfolioState } from '../model/parse.js';
 import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { RuleId } from '../policy/schema.js';
-import { ExactSum } from '../util/fsum.js';
 import { pyRound } from '../util/py-round.js';
 import { ENGINE_VERSION } from '../version.js';
 import { ExposureBook, isValidPrice } from './exposure-book.js';
@@ -178,10 +177,6 @@ function validInstant(subject: string, path: string, value: unknown): number {
   return us;
 }
 
-// Scratch state for one check: the gate is synchronous and never re-entered.
-const grossOthers = new ExactSum();
-const netOthers = new ExactSum();
-
 /**
  * A stateful pre-trade gate: evaluates orders like {@link evaluate} while keeping the execution
  * state itself — orders per 60 s globally and per strategy (sliding windows on the intents'
@@ -224,9 +219,17 @@ export class PolicyGate {
   private readonly pending = new Map<string, Pending>();
   private readonly kill: KillSwitch;
   private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0 };
+  private readonly scratchMetrics: Metrics = {
+    dailyReturn: 0, drawdown: 0, price: 0, currentQty: 0, newQty: 0, newPositionPct: 0,
+    grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0,
+  };
+  // SPEC step 2's loss figures, recomputed when the equity figures change.
+  private dailyReturn = 0;
+  private drawdown = 0;
   // Set by decide(): when this check happened (null: no valid timestamp) and for which strategy.
   private at: number | null = null;
   private strategy: string | undefined;
+  private strategyWindow: TimeWindow | undefined;
 
   /**
    * Creates a gate for `engine`'s policy, optionally with a starting portfolio and market.
@@ -343,6 +346,7 @@ export class PolicyGate {
     let decision: Decision;
     this.at = null;
     this.strategy = undefined;
+    this.strategyWindow = undefined;
     try {
       decision = this.decide(intent, market, intentId, killed);
     } catch (e) {
@@ -358,13 +362,16 @@ export class PolicyGate {
     this.kill.observe(decision, at, intentId);
     if (decision.decision !== 'DENY' && this.at !== null && this.strategy !== undefined) {
       if (this.autoRecord) {
-        this.countOrder(this.at, this.strategy);
+        this.orders.add(this.at, this.strategy);
+        this.strategyWindow!.add(this.at);
       } else {
         this.pending.delete(intentId); // re-insert at the end: the map stays in time order
         this.pending.set(intentId, { us: this.at, strategy: this.strategy });
       }
     }
-    decision.eval_ms = pyRound(performance.now() - start, 3);
+    // Below 0.0005 ms, round(x, 3) is 0: skip the exact decimal rounding on the common fast check.
+    const ms = performance.now() - start;
+    decision.eval_ms = ms < 0.0005 ? 0 : pyRound(ms, 3);
     return result;
   }
 
@@ -407,20 +414,45 @@ export class PolicyGate {
     const counts = this.counts;
     counts.killSwitchActive = killed;
     counts.globalCount = orders.size;
-    const w = this.byStrategy.get(strategyId);
-    if (w !== undefined) w.evict(now - ORDER_WINDOW_US);
-    counts.strategyCount = w === undefined ? 0 : w.size;
+    let w = this.byStrategy.get(strategyId);
+    if (w === undefined) this.byStrategy.set(strategyId, (w = new TimeWindow()));
+    w.evict(now - ORDER_WINDOW_US);
+    counts.strategyCount = w.size;
+    this.strategyWindow = w;
 
     const limits = resolveLimits(this.compiled, symbol, strategyId);
     const metrics = this.metrics(symbol, side, qty, price);
     return decideFromMetrics(this.compiled, intent, limits, metrics, this.equity, counts);
   }
 
-  /** SPEC step 2 from the book: the other holdings' sums are the book's minus this symbol's term. */
+  /**
+   * SPEC step 2 from the book, in O(1): the formulas of `metricsFromSums`, but the "before" sums are
+   * the book's totals as they stand (cached) and the "after" sums swap one term of the exact totals,
+   * so a check costs two exact additions instead of rebuilding the other holdings' sums. The
+   * property tests pin the result bit for bit to `evaluate` on the same state. The returned object
+   * is reused: `decideFromMetrics` copies what it keeps.
+   */
   private metrics(symbol: string, side: 'buy' | 'sell', qty: number, price: number): Metrics {
-    const current = this.book.qty(symbol);
-    this.book.othersInto(grossOthers, netOthers, current * price);
-    return metricsFromSums(this.equity, this.startOfDayEquity, this.peakEquity, grossOthers, netOthers, price, current, side, qty);
+    const book = this.book;
+    const equity = this.equity;
+    const current = book.qty(symbol);
+    const newQty = side === 'buy' ? current + qty : current - qty;
+    const before = current * price;
+    const after = newQty * price;
+    const m = this.scratchMetrics;
+    m.dailyReturn = this.dailyReturn;
+    m.drawdown = this.drawdown;
+    m.price = price;
+    m.currentQty = current;
+    m.newQty = newQty;
+    m.newPositionPct = Math.abs(after) / equity;
+    m.grossBefore = book.grossBefore();
+    m.grossAfter = book.grossAfter(before, after);
+    m.netBefore = Math.abs(book.netBefore());
+    m.netAfter = Math.abs(book.netAfter(before, after));
+    m.grossExposureX = m.grossAfter / equity;
+    m.netExposureX = m.netAfter / equity;
+    return m;
   }
 
   private missingPricesDecision(symbol: string, priced: boolean, intentId: string): Decision {
@@ -495,6 +527,12 @@ export class PolicyGate {
     this.unrealizedPnl = p.unrealized_pnl;
     this.book.replacePositions(p.positions);
     this.hasPortfolio = true;
+    this.lossFigures();
+  }
+
+  private lossFigures(): void {
+    this.dailyReturn = (this.equity - this.startOfDayEquity) / this.startOfDayEquity;
+    this.drawdown = (this.peakEquity - this.equity) / this.peakEquity;
   }
 
   /**
@@ -517,6 +555,7 @@ export class PolicyGate {
     else if (this.equity > this.peakEquity) this.peakEquity = this.equity;
     if (u.realized_pnl_today !== undefined) this.realizedPnlToday = u.realized_pnl_today;
     if (u.unrealized_pnl !== undefined) this.unrealizedPnl = u.unrealized_pnl;
+    this.lossFigures();
   }
 
   /**

@@ -50,6 +50,19 @@ describe('parseTimestampUs', () => {
     expect(parseTimestampUs(text)).toBeNaN();
   });
 
+  it('validates the time of day even when the date was just seen (the parser remembers dates)', () => {
+    expect(parseTimestampUs('2026-02-18T14:30:00Z')).toBe(Date.UTC(2026, 1, 18, 14, 30) * 1000);
+    expect(parseTimestampUs('2026-02-18T25:00:00Z')).toBeNaN();
+    expect(parseTimestampUs('2026-02-18X14:30:00Z')).toBeNaN();
+    expect(parseTimestampUs('2026-02-18T14:30:00Z')).toBe(Date.UTC(2026, 1, 18, 14, 30) * 1000);
+    expect(parseTimestampUs('2026-02-18T14:30:60Z')).toBeNaN(); // same minute as the last stamp
+    expect(parseTimestampUs('2026-02-18T14:30;00Z')).toBeNaN();
+    expect(parseTimestampUs('2026-02-18T14:30:00+01:00')).toBe(Date.UTC(2026, 1, 18, 13, 30) * 1000);
+    expect(parseTimestampUs('2026-02-18T14:30:01Z')).toBe(Date.UTC(2026, 1, 18, 14, 30, 1) * 1000);
+    expect(parseTimestampUs('2026-02-18T14:30:01Z')).toBe(Date.UTC(2026, 1, 18, 14, 30, 1) * 1000);
+    expect(parseTimestampUs('2026-02-19T00:00:00Z')).toBe(Date.UTC(2026, 1, 19) * 1000);
+  });
+
   it('rejects non-strings', () => {
     expect(parseTimestampUs(undefined)).toBeNaN();
     expect(parseTimestampUs(1771425000000)).toBeNaN();
