@@ -68,8 +68,12 @@ function describeError(error: unknown): string {
   }
 }
 
-/** The intent's id for a decision about a malformed intent; never throws (getters, odd ids). */
-function safeIntentId(intent: unknown): string {
+/**
+ * The intent's id for a decision about a malformed intent; never throws (getters, odd ids such as
+ * `Object.create(null)`, whose `String()` throws). Internal (shared with the gate), not exported
+ * from the package.
+ */
+export function safeIntentId(intent: unknown): string {
   try {
     const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
     return typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
