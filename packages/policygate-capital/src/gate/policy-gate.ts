@@ -19,7 +19,7 @@ import * as v from 'valibot';
 import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
 import type { AuditEvent } from '../audit/schema.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
-import { compareCodePoints, decideFromMetrics, systemError, type ExecutionCounts } from '../engine/evaluate.js';
+import { compareCodePoints, decideFromMetrics, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
 import {
   dailyLoss,
@@ -340,8 +340,7 @@ export class PolicyGate {
 
   private run(intent: OrderIntent, market: MarketSnapshot | undefined, capture: boolean): Decision | GateCheck {
     const start = performance.now();
-    const rawId = (intent as Partial<OrderIntent> | null | undefined)?.intent_id;
-    const intentId = typeof rawId === 'string' ? rawId : rawId === undefined ? '' : String(rawId);
+    const intentId = safeIntentId(intent);
     const killed = this.kill.active;
     let decision: Decision;
     this.at = null;
