@@ -99,6 +99,19 @@ for (const n of SIZES) {
     },
   );
 }
+// For context: what a caller without the gate pays, the pure evaluate on the same state (it sums
+// every holding per call), with the execution state passed in.
+const EVAL_BATCH = 64;
+for (const n of [50, 5000]) {
+  const { intents, market, start } = states.get(n);
+  const gate = PolicyGate.restore(engine, start);
+  const portfolio = gate.portfolio;
+  const execution = gate.executionState();
+  let i = 0;
+  bench.add(`PolicyEngine.evaluate, ${n} positions (no gate)`, () => {
+    for (let k = 0; k < EVAL_BATCH; k++) engine.evaluate(intents[i++ & (STREAM - 1)], portfolio, market, execution);
+  });
+}
 await bench.run();
 
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
@@ -124,6 +137,12 @@ for (const n of SIZES) {
     failed = true;
   }
   if (n === 50 && hz < TARGET_50) failed = true;
+}
+for (const n of [50, 5000]) {
+  const r = bench.tasks.find((t) => t.name === `PolicyEngine.evaluate, ${n} positions (no gate)`)?.result;
+  if (!r || r.error) continue;
+  const hz = (r.throughput?.mean ?? r.hz) * EVAL_BATCH;
+  console.log(`for context — PolicyEngine.evaluate, ${String(n).padStart(4)} positions, no gate: ${fmt(hz)} evals/s (${(1e9 / hz).toFixed(0)} ns/eval)`);
 }
 if (rates.has(5) && rates.has(5000)) {
   const ratio = rates.get(5) / rates.get(5000);
