@@ -5,7 +5,14 @@ import type { Decision } from '../engine/types.js';
 import { formatTimestampUs } from './time.js';
 import { TimeWindow } from './windows.js';
 
-/** One entry of the kill switch's history: a trip or a reset, with when and why. */
+/**
+ * One entry of the kill switch's history: a trip or a reset, with when and why.
+ *
+ * @example
+ * ```ts
+ * for (const e of gate.killSwitch.history) console.log(e.event, e.at, e.reason)
+ * ```
+ */
 export interface KillSwitchEvent {
   /** `trip` or `reset`. */
   event: 'trip' | 'reset';

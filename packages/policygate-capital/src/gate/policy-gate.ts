@@ -73,7 +73,15 @@ export interface PolicyGateOptions {
   autoRecord?: boolean;
 }
 
-/** A fill reported by the broker: `qty` > 0 bought or sold at `price` > 0. */
+/**
+ * A fill reported by the broker: `qty` > 0 bought or sold at `price` > 0.
+ *
+ * @example
+ * ```ts
+ * const fill: Fill = { symbol: 'AAPL', side: 'buy', qty: 25, price: 200.05 }
+ * gate.applyFill(fill)
+ * ```
+ */
 export interface Fill {
   symbol: string;
   side: 'buy' | 'sell';
@@ -81,7 +89,14 @@ export interface Fill {
   price: number;
 }
 
-/** Changes to the portfolio's equity figures; fields left out keep their value. */
+/**
+ * Changes to the portfolio's equity figures; fields left out keep their value.
+ *
+ * @example
+ * ```ts
+ * gate.updateEquity({ equity: 98_250, unrealized_pnl: -1_750 })
+ * ```
+ */
 export interface EquityUpdate {
   equity?: number;
   start_of_day_equity?: number;
@@ -94,6 +109,12 @@ export interface EquityUpdate {
  * One check with the exact state it was decided on: `evaluate(intent, policy, portfolio, market,
  * execution)` returns the same decision (up to `eval_ms`). `execution` is the gate's execution state
  * *as it was at the check*, before this order was counted.
+ *
+ * @example
+ * ```ts
+ * const c: GateCheck = gate.checkDetailed(intent, market)
+ * evaluate(c.intent, engine.policy, c.portfolio, c.market, c.execution) // same decision as c.decision
+ * ```
  */
 export interface GateCheck {
   decision: Decision;
@@ -103,7 +124,14 @@ export interface GateCheck {
   execution: ExecutionState;
 }
 
-/** Options of {@link PolicyGate.maxQty}. */
+/**
+ * Options of {@link PolicyGate.maxQty}.
+ *
+ * @example
+ * ```ts
+ * gate.maxQty('BTC-USD', 'buy', market, { strategyId: 'momentum_v1', lot: 0.0001 })
+ * ```
+ */
 export interface MaxQtyOptions {
   /** The strategy that would send the order: selects strategy overrides and EXEC-002 (default: none). */
   strategyId?: string;
@@ -111,7 +139,15 @@ export interface MaxQtyOptions {
   lot?: number;
 }
 
-/** What {@link PolicyGate.maxQty} found. */
+/**
+ * What {@link PolicyGate.maxQty} found.
+ *
+ * @example
+ * ```ts
+ * const m: MaxQty = gate.maxQty('AAPL', 'buy', market, { lot: 1 })
+ * // { qty: 25, binding: 'EXP-001', limit: 0.05, lot: 1, blockedBy: [] }
+ * ```
+ */
 export interface MaxQty {
   /** The largest multiple of `lot` that no exposure rule (EXP-001/002/003) would block now; 0 if none. */
   qty: number;
@@ -128,7 +164,14 @@ export interface MaxQty {
   blockedBy: RuleId[];
 }
 
-/** Options of {@link PolicyGate.restore}. */
+/**
+ * Options of {@link PolicyGate.restore}.
+ *
+ * @example
+ * ```ts
+ * PolicyGate.restore(newEngine, saved, { allowPolicyChange: true }) // carry state over a policy update
+ * ```
+ */
 export interface RestoreOptions {
   /** As in {@link PolicyGateOptions}; default true. */
   autoRecord?: boolean;
