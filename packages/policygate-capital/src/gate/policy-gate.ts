@@ -405,7 +405,9 @@ export class PolicyGate {
     if (decision.decision !== 'DENY' && this.at !== null && this.strategy !== undefined) {
       if (this.autoRecord) {
         this.orders.add(this.at, this.strategy);
-        this.strategyWindow!.add(this.at);
+        let w = this.strategyWindow as TimeWindow | undefined; // set by decide()
+        if (w === undefined) this.byStrategy.set(this.strategy, (w = new TimeWindow()));
+        w.add(this.at);
       } else {
         this.pending.delete(intentId); // re-insert at the end: the map stays in time order
         this.pending.set(intentId, { us: this.at, strategy: this.strategy });
@@ -457,9 +459,14 @@ export class PolicyGate {
     counts.killSwitchActive = killed;
     counts.globalCount = orders.size;
     let w = this.byStrategy.get(strategyId);
-    if (w === undefined) this.byStrategy.set(strategyId, (w = new TimeWindow()));
-    w.evict(now - ORDER_WINDOW_US);
-    counts.strategyCount = w.size;
+    if (w !== undefined) {
+      w.evict(now - ORDER_WINDOW_US);
+      if (w.size === 0) {
+        this.byStrategy.delete(strategyId); // only strategies with recent orders keep a window
+        w = undefined;
+      }
+    }
+    counts.strategyCount = w === undefined ? 0 : w.size;
     this.strategyWindow = w;
 
     const limits = resolveLimits(this.compiled, symbol, strategyId);
@@ -872,7 +879,12 @@ export class PolicyGate {
   private executionAt(now: number | null): ExecutionState {
     if (now !== null) {
       this.orders.evict(now - ORDER_WINDOW_US);
-      for (const w of this.byStrategy.values()) w.evict(now - ORDER_WINDOW_US);
+      // Every strategy's window, and those left empty are dropped: the map holds only strategies
+      // with orders in the last minute (ids are caller data; a stream of new ones must not grow it).
+      for (const [strategy, w] of this.byStrategy) {
+        w.evict(now - ORDER_WINDOW_US);
+        if (w.size === 0 && w !== this.strategyWindow) this.byStrategy.delete(strategy);
+      }
       this.kill.evict(now);
     }
     const byStrategy: Record<string, number> = {};
