@@ -245,9 +245,11 @@ describe('kill switch', () => {
     const d = gate.check(order(1, { qty: -5 }));
     expect(rules(d)).toEqual(['SYS-002']);
     expect(d.decision).toBe('DENY');
-    // Not tripped, the same order gets the policy's allow-on-error (as `evaluate` does).
+    // Not tripped, the same order gets the policy's allow-on-error (as `evaluate` does), and an
+    // allowed order is counted: it may be sent.
     const fresh = new PolicyGate(gate.engine, { portfolio: portfolio(), market: market() });
     expect(fresh.check(order(2, { qty: -5 })).decision).toBe('ALLOW');
+    expect(fresh.executionState().orders_last_60s_by_strategy).toEqual({ alpha: 1 });
   });
 
   it('in monitor mode reports KILL-001 but allows, as the pure engine does', async () => {

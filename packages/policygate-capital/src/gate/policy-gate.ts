@@ -429,6 +429,10 @@ export class PolicyGate {
       const clock = this.clockUs;
       this.at = this.clockUs = clock === null || us > clock ? us : clock;
     }
+    // Known before anything else can fail: an allow-on-error policy's ALLOW is still an order sent,
+    // and it must be counted.
+    const strategyId = intent.strategy_id;
+    if (typeof strategyId === 'string') this.strategy = strategyId;
 
     // SYS-001 in O(1): the book counts held symbols without a valid price.
     const book = this.book;
@@ -446,11 +450,10 @@ export class PolicyGate {
     if (!this.hasPortfolio) throw new Error('the gate has no portfolio: pass one to the constructor or call setPortfolio');
 
     // The cheap checks `evaluate` makes, with its messages.
-    const { qty, side, strategy_id: strategyId } = intent;
+    const { qty, side } = intent;
     if (typeof qty !== 'number' || !(qty > 0) || qty === Infinity) throw new Error(`intent.qty must be a finite number > 0, got ${String(qty)}`);
     if (side !== 'buy' && side !== 'sell') throw new Error(`intent.side must be buy or sell, got ${String(side)}`);
     if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
-    this.strategy = strategyId;
 
     const now = this.at;
     const orders = this.orders;
