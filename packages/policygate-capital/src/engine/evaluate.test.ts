@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parsePolicy } from '../policy/load.js';
 import type { PolicyInput } from '../policy/schema.js';
 import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
@@ -459,5 +460,46 @@ describe('evaluate: determinism', () => {
     expect(() => {
       (p.limits.exposure as { max_position_pct: number }).max_position_pct = 0.5;
     }).toThrow(TypeError);
+  });
+});
+
+describe('evaluate: frozen snapshots', () => {
+  const symbols = ['AAPL', 'MSFT', 'ES', 'constructor', '__proto__'];
+  const qty = fc.oneof(fc.constant(0), fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.constantFrom(NaN, Infinity));
+  const price = fc.oneof(fc.double({ min: 0.01, max: 1e5, noNaN: true }), fc.constantFrom(0, -1, NaN));
+  const state = fc.record({
+    positions: fc.dictionary(fc.constantFrom(...symbols), qty, { maxKeys: 5 }),
+    prices: fc.dictionary(fc.constantFrom(...symbols), price, { maxKeys: 5 }),
+    symbol: fc.constantFrom(...symbols),
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    qty: fc.double({ min: 0.001, max: 1e4, noNaN: true }),
+  });
+  const copy = (o: Record<string, number>) => Object.fromEntries(Object.entries(o));
+  const p = policyWith((p) => (p.limits.exposure = { max_position_pct: 0.5, max_gross_exposure_x: 3, max_net_exposure_x: 1 }));
+
+  it('decide exactly as mutable objects do (cached sums minus the intent term are exact)', () => {
+    fc.assert(
+      fc.property(state, (s) => {
+        const i = intent({ side: s.side, qty: s.qty }, s.symbol);
+        const live = run(p, i, portfolio({ positions: copy(s.positions) }), market(copy(s.prices)));
+        const frozenPositions = Object.freeze(copy(s.positions));
+        const frozenPrices = Object.freeze(copy(s.prices));
+        const first = run(p, i, portfolio({ positions: frozenPositions }), market(frozenPrices));
+        const cached = run(p, i, portfolio({ positions: frozenPositions }), market(frozenPrices));
+        expect({ ...first, eval_ms: 0 }).toEqual({ ...live, eval_ms: 0 });
+        expect({ ...cached, eval_ms: 0 }).toEqual({ ...live, eval_ms: 0 });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('recompute when the same frozen positions come with other prices', () => {
+    const positions = Object.freeze({ MSFT: 100 });
+    const loose = policyWith((p) => (p.limits.exposure = { max_position_pct: 1, max_gross_exposure_x: 0.5, max_net_exposure_x: null }));
+    const cheap = run(loose, intent(), portfolio({ positions }), market(Object.freeze({ AAPL: 200, MSFT: 100 })));
+    const dear = run(loose, intent(), portfolio({ positions }), market(Object.freeze({ AAPL: 200, MSFT: 1000 })));
+    expect(metric(cheap, 'gross_exposure_x').value).toBe(0.12);
+    expect(metric(dear, 'gross_exposure_x').value).toBe(1.02);
+    expect(dear.decision).toBe('DENY');
   });
 });

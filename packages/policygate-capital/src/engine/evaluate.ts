@@ -126,7 +126,7 @@ function decideChecked(
   if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
 
   // missingPrices() ran first and left the other holdings' sums in `holdings`.
-  if (holdings.badQuantity !== undefined) throw new Error(`position quantity for '${holdings.badQuantity}' is not a finite number`);
+  if (holdings.bad) throw new Error(`position quantity for '${holdings.bad[0]}' is not a finite number`);
   const positions = portfolio.positions ?? {};
   const metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, market.prices[symbol]!, currentQuantity(positions, symbol), side, qty);
   const limits = resolveLimits(compiled, symbol, strategyId);

@@ -40,45 +40,89 @@ export function plainReads(record: object): boolean {
 /** A price usable by the engine: a finite number > 0 (SPEC SYS-001). */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
-/** What one pass over the holdings found (module-level: evaluation is synchronous). */
-export const holdings = {
-  /** Σ|q·p| over non-zero holdings other than the intent's symbol (exact). */
-  gross: new ExactSum(),
+/** Exposure sums and data problems of a set of holdings. */
+interface HoldingsSums {
+  /** Σ|q·p| over the non-zero, priced holdings (exact). */
+  gross: ExactSum;
   /** Σ q·p over the same holdings (exact). */
-  net: new ExactSum(),
-  /** Held symbols (other than the intent's) with a missing or invalid price, in key order. */
-  missing: undefined as string[] | undefined,
-  /** The first held symbol whose quantity is not a finite number. */
-  badQuantity: undefined as string | undefined,
-};
+  net: ExactSum;
+  /** Held symbols with a non-zero quantity and a missing or invalid price, in key order. */
+  missing: string[] | undefined;
+  /** Held symbols whose quantity is not a finite number. */
+  bad: string[] | undefined;
+}
 
-/**
- * One pass over the holdings: finds SYS-001's unpriced symbols and sums the other holdings'
- * exposure into `holdings`. A zero holding needs no price.
- */
-export function scanHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string): typeof holdings {
-  const { gross, net } = holdings;
+/** Sums every holding except `exclude` into `into` (reset first). A zero holding needs no price. */
+function sumHoldings(positions: Record<string, number>, prices: Record<string, number>, exclude: string | undefined, into: HoldingsSums): void {
+  const { gross, net } = into;
   gross.reset();
   net.reset();
-  holdings.missing = undefined;
-  holdings.badQuantity = undefined;
+  into.missing = undefined;
+  into.bad = undefined;
   const plain = plainReads(prices);
   for (const s of Object.keys(positions)) {
-    if (s === symbol) continue;
+    if (s === exclude) continue;
     const q = positions[s]!;
     if (q === 0) continue;
     const p = plain ? prices[s] : own(prices, s);
     if (!isValidPrice(p)) {
-      (holdings.missing ??= []).push(s);
+      (into.missing ??= []).push(s);
       continue;
     }
     if (typeof q !== 'number' || q - q !== 0) {
-      holdings.badQuantity ??= s;
+      (into.bad ??= []).push(s);
       continue;
     }
     const value = q * p;
     gross.add(value < 0 ? -value : value);
     net.add(value);
+  }
+}
+
+/** The result of {@link scanHoldings} (module-level: evaluation is synchronous and never re-entered). */
+export const holdings: HoldingsSums = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined };
+
+// Frozen snapshots: sums over *all* holdings, computed once per (positions, prices) pair. A frozen
+// object cannot change, so the cache cannot go stale; a WeakMap lets it go with the snapshot.
+const snapshots = new WeakMap<object, HoldingsSums & { prices: object }>();
+
+const without = (list: string[] | undefined, symbol: string): string[] | undefined => {
+  if (!list) return undefined;
+  const rest = list.filter((s) => s !== symbol);
+  return rest.length ? rest : undefined;
+};
+
+/**
+ * The holdings other than the intent's symbol: SYS-001's unpriced symbols, quantities that are not
+ * finite, and exact exposure sums, in `holdings`.
+ *
+ * One pass over the holdings per call — unless both `positions` and `prices` are frozen: then the
+ * sums over all holdings are computed once per snapshot and the intent's own term is taken out
+ * exactly (ExactSum is exact, so subtracting a term is exact), making a check O(1) in the number of
+ * positions with a bit-identical result.
+ */
+export function scanHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string): HoldingsSums {
+  if (!Object.isFrozen(positions) || !Object.isFrozen(prices)) {
+    sumHoldings(positions, prices, symbol, holdings);
+    return holdings;
+  }
+  let all = snapshots.get(positions);
+  if (!all || all.prices !== prices) {
+    all = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined, prices };
+    sumHoldings(positions, prices, undefined, all);
+    snapshots.set(positions, all);
+  }
+  holdings.gross.copyFrom(all.gross);
+  holdings.net.copyFrom(all.net);
+  holdings.missing = without(all.missing, symbol);
+  holdings.bad = without(all.bad, symbol);
+  // Take out the intent symbol's term if it was summed (held, non-zero, finite, priced).
+  const q = own(positions, symbol);
+  const p = own(prices, symbol);
+  if (typeof q === 'number' && q !== 0 && q - q === 0 && isValidPrice(p)) {
+    const value = q * p;
+    holdings.gross.add(value < 0 ? value : -value);
+    holdings.net.add(-value);
   }
   return holdings;
 }
@@ -151,7 +195,7 @@ export function computeMetrics(
 ): Metrics {
   const h = scanHoldings(positions, prices, symbol);
   if (h.missing) throw new Error(`missing or invalid price for symbol '${h.missing[0]}'`);
-  if (h.badQuantity !== undefined) throw new Error(`position quantity for '${h.badQuantity}' is not a finite number`);
+  if (h.bad) throw new Error(`position quantity for '${h.bad[0]}' is not a finite number`);
   const price = prices[symbol]!;
   return metricsFromSums(equity, startOfDayEquity, peakEquity, h.gross, h.net, price, currentQuantity(positions, symbol), side, qty);
 }

@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scanHoldings } from './metrics.js';
+
+const symbols = ['AAPL', 'MSFT', 'ES', 'constructor', '__proto__', 'Z'];
+const qty = fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, -Infinity));
+const price = fc.oneof(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), fc.constantFrom(0, -5, NaN));
+const copy = (o: Record<string, number>) => Object.fromEntries(Object.entries(o));
+
+function scan(positions: Record<string, number>, prices: Record<string, number>, symbol: string) {
+  const h = scanHoldings(positions, prices, symbol);
+  return { gross: h.gross.value(), net: h.net.value(), missing: h.missing, bad: h.bad };
+}
+
+describe('scanHoldings', () => {
+  it('sums the other holdings exactly, and reports unpriced and non-finite ones', () => {
+    const r = scan({ AAPL: 10, MSFT: -3, ES: 0, Z: NaN, Q: 2 }, { AAPL: 200, MSFT: 100, Z: 1 }, 'AAPL');
+    expect(r).toEqual({ gross: 300, net: -300, missing: ['Q'], bad: ['Z'] });
+  });
+
+  it('gives bit-identical results for frozen snapshots (cached) and mutable objects', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom(...symbols), qty, { maxKeys: 6 }),
+        fc.dictionary(fc.constantFrom(...symbols), price, { maxKeys: 6 }),
+        fc.constantFrom(...symbols),
+        (positions, prices, symbol) => {
+          const live = scan(copy(positions), copy(prices), symbol);
+          const fp = Object.freeze(copy(positions));
+          const fq = Object.freeze(copy(prices));
+          expect(scan(fp, fq, symbol)).toEqual(live); // builds the snapshot sums
+          for (const other of symbols) expect(scan(fp, fq, other)).toEqual(scan(copy(positions), copy(prices), other)); // cached
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
