@@ -91,6 +91,28 @@ function safeCompile(policy: Policy): CompiledPolicy | Error {
   }
 }
 
+/**
+ * SPEC step 1: DENY with one SYS-001 per symbol (the intent's first, then held symbols in sorted
+ * order) — in both modes, with no evidence and no kill-switch trip. Shared with `PolicyGate`.
+ */
+export function missingPriceDecision(intentId: string, symbols: readonly string[]): Decision {
+  return {
+    decision: 'DENY',
+    intent_id: intentId,
+    modified_intent: null,
+    violations: symbols.map((symbol) => ({
+      rule_id: 'SYS-001',
+      severity: 'CRIT',
+      message: `Missing or invalid price for symbol '${symbol}'.`,
+      inputs: { symbol },
+      computed: {},
+    })),
+    evidence: [],
+    eval_ms: 0,
+    kill_switch_triggered: false,
+  };
+}
+
 export function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
   const ok = !(compiled instanceof Error);
   const message = describeError(error);
@@ -228,24 +250,7 @@ function decide(
   } catch (e) {
     return systemError(compiled, intentId, e);
   }
-  if (missing.length > 0) {
-    // SPEC step 1: fail closed in both modes, no evidence, no kill-switch trip.
-    return {
-      decision: 'DENY',
-      intent_id: intentId,
-      modified_intent: null,
-      violations: missing.map((symbol) => ({
-        rule_id: 'SYS-001',
-        severity: 'CRIT',
-        message: `Missing or invalid price for symbol '${symbol}'.`,
-        inputs: { symbol },
-        computed: {},
-      })),
-      evidence: [],
-      eval_ms: 0,
-      kill_switch_triggered: false,
-    };
-  }
+  if (missing.length > 0) return missingPriceDecision(intentId, missing);
   if (compiled instanceof Error) return systemError(compiled, intentId, compiled);
   try {
     return decideChecked(compiled, intent, portfolio, market, execution ?? {});
@@ -280,10 +285,7 @@ export function evaluate(
   market: MarketSnapshot,
   execution: ExecutionStateInput = EMPTY_EXECUTION,
 ): Decision {
-  const start = performance.now();
-  const decision = decide(safeCompile(policy), intent, portfolio, market, execution);
-  decision.eval_ms = pyRound(performance.now() - start, 3);
-  return decision;
+  return evaluateCompiled(safeCompile(policy), intent, portfolio, market, execution);
 }
 
 /**

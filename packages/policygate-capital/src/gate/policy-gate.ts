@@ -19,7 +19,7 @@ import * as v from 'valibot';
 import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
 import type { AuditEvent } from '../audit/schema.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
-import { compareCodePoints, decideFromMetrics, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
+import { compareCodePoints, decideFromMetrics, missingPriceDecision, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
 import {
   dailyLoss,
@@ -513,21 +513,7 @@ export class PolicyGate {
     const others: string[] = [];
     for (const s of this.book.unpriced) if (s !== symbol) others.push(s);
     missing.push(...others.sort(compareCodePoints));
-    return {
-      decision: 'DENY',
-      intent_id: intentId,
-      modified_intent: null,
-      violations: missing.map((s) => ({
-        rule_id: 'SYS-001',
-        severity: 'CRIT',
-        message: `Missing or invalid price for symbol '${s}'.`,
-        inputs: { symbol: s },
-        computed: {},
-      })),
-      evidence: [],
-      eval_ms: 0,
-      kill_switch_triggered: false,
-    };
+    return missingPriceDecision(intentId, missing);
   }
 
   private captured(decision: Decision, intent: OrderIntent, at: number | null): GateCheck {
