@@ -36,3 +36,18 @@ describe('scanHoldings', () => {
     );
   });
 });
+
+describe('scanHoldings on frozen objects that can still change', () => {
+  it('does not cache a frozen map whose values come from getters', () => {
+    let price = 100;
+    const prices = Object.freeze({
+      get MSFT() {
+        return price;
+      },
+    }) as unknown as Record<string, number>;
+    const positions = Object.freeze({ MSFT: 10 });
+    expect(scan(positions, prices, 'AAPL').gross).toBe(1000);
+    price = 300;
+    expect(scan(positions, prices, 'AAPL').gross).toBe(3000);
+  });
+});

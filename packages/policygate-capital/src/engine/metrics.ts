@@ -1,6 +1,7 @@
 // SPEC "Metrics": loss figures, the position after the trade, and gross/net exposure before and
 // after, summed exactly so that the result does not depend on the key order of `positions`.
 import { ExactSum } from '../util/fsum.js';
+import { isImmutableFlat } from '../util/frozen.js';
 
 /** Everything the rules look at. */
 export interface Metrics {
@@ -108,6 +109,11 @@ export function scanHoldings(positions: Record<string, number>, prices: Record<s
   }
   let all = snapshots.get(positions);
   if (!all || all.prices !== prices) {
+    if (!isImmutableFlat(positions) || !isImmutableFlat(prices)) {
+      // Frozen, but with getters or object values: read it afresh every time.
+      sumHoldings(positions, prices, symbol, holdings);
+      return holdings;
+    }
     all = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined, prices };
     sumHoldings(positions, prices, undefined, all);
     snapshots.set(positions, all);

@@ -104,3 +104,16 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
   });
 });
+
+describe('canonicalJson and frozen maps', () => {
+  it('writes a frozen map the same every time, and never caches one with getters', () => {
+    const frozen = Object.freeze({ b: 2, a: 1 });
+    expect(canonicalJson({ p: frozen })).toBe('{"p":{"a":1,"b":2}}');
+    expect(canonicalJson({ p: frozen })).toBe('{"p":{"a":1,"b":2}}');
+    let v = 1;
+    const live = Object.freeze({ get a() { return v; } });
+    expect(canonicalJson(live)).toBe('{"a":1}');
+    v = 2;
+    expect(canonicalJson(live)).toBe('{"a":2}');
+  });
+});

@@ -1,4 +1,5 @@
 import { compareCodePoints } from '../engine/evaluate.js';
+import { isImmutableFlat } from './frozen.js';
 
 // Written directly rather than as JSON.stringify of a key-sorted copy: a JavaScript object cannot
 // hold integer-like keys out of numeric order ({"9", "10"} always enumerates 9 first, "" after "0"),
@@ -45,7 +46,23 @@ function flatNumbersInOrder(obj: object): string | undefined {
   return NON_ASCII.test(json) ? undefined : json;
 }
 
+// Frozen flat maps (a frozen snapshot's positions or prices: data properties holding primitives) cannot change,
+// so their text is computed once. An audit event re-serializes the same snapshot for every order
+// checked against it; a WeakMap lets the text go with the snapshot.
+const frozenText = new WeakMap<object, string>();
+
 function write(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.isFrozen(value)) {
+    const cached = frozenText.get(value);
+    if (cached !== undefined) return cached;
+    const text = writeValue(value);
+    if (text !== undefined && isImmutableFlat(value)) frozenText.set(value, text);
+    return text;
+  }
+  return writeValue(value);
+}
+
+function writeValue(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
