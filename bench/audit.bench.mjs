@@ -50,11 +50,19 @@ const portfolioUnsorted = { ...portfolio, positions: reversed(positions) };
 const marketUnsorted = { ...market, prices: reversed(prices) };
 const eventUnsorted = () => buildAuditEvent(decision, intent, portfolioUnsorted, marketUnsorted, execution, engine.policyHash);
 
+// The same state as an immutable snapshot (frozen positions and prices): canonical JSON writes each
+// frozen map once per snapshot, as for every order checked against one market snapshot.
+const portfolioFrozen = { ...portfolio, positions: Object.freeze({ ...positions }) };
+const marketFrozen = { ...market, prices: Object.freeze({ ...prices }) };
+const eventFrozen = () => buildAuditEvent(decision, intent, portfolioFrozen, marketFrozen, execution, engine.policyHash);
+
 const dir = mkdtempSync(join(process.env.AUDIT_BENCH_DIR ?? tmpdir(), 'pg-audit-bench-'));
 const memory = new MemoryAuditSink();
 const memoryUnsorted = new MemoryAuditSink();
 const batched = await FileAuditSink.open(join(dir, 'batched.jsonl'), { mode: 'batched' });
 const batchedE2E = await FileAuditSink.open(join(dir, 'batched-e2e.jsonl'), { mode: 'batched' });
+const batchedFrozen = await FileAuditSink.open(join(dir, 'batched-frozen.jsonl'), { mode: 'batched' });
+const durableManyFrozen = await FileAuditSink.open(join(dir, 'durable-many-frozen.jsonl'), { mode: 'durable' });
 const durableOne = await FileAuditSink.open(join(dir, 'durable-one.jsonl'), { mode: 'durable' });
 const durableMany = await FileAuditSink.open(join(dir, 'durable-many.jsonl'), { mode: 'durable' });
 const durableManyE2E = await FileAuditSink.open(join(dir, 'durable-many-e2e.jsonl'), { mode: 'durable' });
@@ -71,11 +79,17 @@ const tasks = [
     name: 'batched: evaluate + build + append (createAuditedEvaluator)', per: 1,
     fn: () => auditedBatched(intent, portfolio, market, execution), sink: batchedE2E,
   },
+  { name: 'batched: build + append, frozen snapshot', per: 1, fn: () => batchedFrozen.append(eventFrozen()), target: TARGET_BATCHED, sink: batchedFrozen },
   { name: 'durable: one caller awaiting each event', per: 1, fn: () => durableOne.append(event()), sink: durableOne },
   {
     name: `durable: ${LANES} concurrent callers (group commit)`, per: LANES * PER_LANE,
     fn: () => lanes(() => durableMany.append(event())),
     target: TARGET_DURABLE, sink: durableMany,
+  },
+  {
+    name: `durable: ${LANES} concurrent callers, frozen snapshot`, per: LANES * PER_LANE,
+    fn: () => lanes(() => durableManyFrozen.append(eventFrozen())),
+    target: TARGET_DURABLE, sink: durableManyFrozen,
   },
   {
     name: `durable: evaluate + build + append, ${LANES} concurrent callers`, per: LANES * PER_LANE,
@@ -87,7 +101,7 @@ const tasks = [
 const bench = new Bench({ time: 2000, warmupTime: 300, iterations: 4 });
 for (const t of tasks) bench.add(t.name, t.fn);
 await bench.run();
-await Promise.all([batched, batchedE2E, durableOne, durableMany, durableManyE2E].map((s) => s.close()));
+await Promise.all([batched, batchedE2E, batchedFrozen, durableOne, durableMany, durableManyFrozen, durableManyE2E].map((s) => s.close()));
 
 console.log(`50-position portfolio, ~${lineBytes} bytes per line; files in ${dir}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 let missed = false;
