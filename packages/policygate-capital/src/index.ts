@@ -31,6 +31,7 @@ export type { Decision, DecisionKind, Evidence, Severity, Violation } from './en
 export { policyHash, sha256Hex } from './util/sha256.js';
 export { pyRound, pyFixed } from './util/py-round.js';
 export { canonicalJson } from './util/canonical-json.js';
+export { parseJsonText, locateJsonIssues } from './util/json-text.js';
 export { ENGINE_VERSION } from './version.js';
 // Audit trail: events, the hash chain, reading, replay, sinks (SPEC.md "Audit trail").
 export {

@@ -4,17 +4,19 @@ import {
   PolicyEngine,
   PolicyGateError,
   ValidationError,
+  locateJsonIssues,
   parseExecutionState,
+  parseJsonText,
   parseMarketSnapshot,
   parseOrderIntent,
   parsePortfolioState,
   type Decision,
   type ExecutionState,
+  type Issue,
   type MarketSnapshot,
   type OrderIntent,
   type PortfolioState,
 } from 'policygate-capital';
-import { JsonSyntaxError, parseIssuePath, parseJsonLocated } from './json-locate';
 import type { EditorId, Workspace } from './workspace';
 
 /** One problem in one editor. `line`/`column` are 1-based and set whenever the place is known. */
@@ -42,31 +44,30 @@ export type WorkspaceResult =
   | { ok: true; decision: Decision; policyHash: string; policyText: string; inputs: EvaluatedInputs }
   | { ok: false; errors: WorkspaceErrors };
 
-function fromValidation(error: unknown, locate?: (keys: (string | number)[]) => { line: number; column: number }): EditorIssue[] {
-  if (error instanceof ValidationError) {
-    return error.issues.map((issue) => {
-      if (issue.line !== undefined) return { ...issue };
-      if (!locate) return { path: issue.path, message: issue.message };
-      const at = locate(parseIssuePath(issue.path));
-      return { path: issue.path, message: issue.message, line: at.line, column: at.column };
-    });
-  }
-  if (error instanceof JsonSyntaxError) return [{ path: '', message: `JSON syntax error: ${error.detail}`, line: error.line, column: error.column }];
+function fromValidation(error: unknown): EditorIssue[] {
+  if (error instanceof ValidationError) return error.issues.map((issue) => ({ ...issue }));
   const message = error instanceof PolicyGateError || error instanceof Error ? error.message : String(error);
   return [{ path: '', message }];
 }
 
+/** A JSON syntax error as an editor shows it; a blank editor is named as such. */
+function syntaxIssue(text: string, { message, line, column }: Issue): EditorIssue {
+  const detail = /^[ \t\n\r]*$/.test(text) ? 'Empty document: expected a JSON value' : message.charAt(0).toUpperCase() + message.slice(1);
+  return { path: '', message: `JSON syntax error: ${detail}`, line, column };
+}
+
 function parseJsonInput<T>(text: string, parse: (value: unknown) => T): { value: T } | { issues: EditorIssue[] } {
-  let doc;
+  let value: unknown;
   try {
-    doc = parseJsonLocated(text);
+    value = parseJsonText(text);
   } catch (e) {
-    return { issues: fromValidation(e) };
+    return { issues: e instanceof ValidationError ? e.issues.map((issue) => syntaxIssue(text, issue)) : fromValidation(e) };
   }
   try {
-    return { value: parse(doc.value) };
+    return { value: parse(value) };
   } catch (e) {
-    return { issues: fromValidation(e, (keys) => doc.locate(keys)) };
+    // An editor points at a field by its key: the line a person looks for.
+    return { issues: e instanceof ValidationError ? locateJsonIssues(text, e.issues, { at: 'key' }) : fromValidation(e) };
   }
 }
 

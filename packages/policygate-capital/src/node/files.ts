@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { PolicyError, PolicyGateError, ValidationError, type Issue } from '../errors.js';
-import { lineColumn, locateJsonPath, parseIssuePath, parseJsonStrict } from './cli/json-text.js';
+import { locateJsonIssues, parseJsonText } from '../util/json-text.js';
 
 /** What went wrong with a file; stable, safe to switch on. */
 export type FileErrorCode = 'ERR_FILE_NOT_FOUND' | 'ERR_FILE_READ' | 'ERR_JSON' | 'ERR_VALIDATION' | 'ERR_POLICY';
@@ -79,8 +79,8 @@ export function fileSystemError(file: string, e: unknown): FileError {
 
 /**
  * Parses JSON text from `file` (a byte-order mark is ignored). Syntax errors, duplicate keys and
- * excessive nesting are reported with the line and column, computed here so that every Node
- * version and runtime gives the same position.
+ * excessive nesting are reported with the line and column, as `parseJsonText` finds them (the same
+ * on every Node version and runtime).
  *
  * @throws {FileError} `ERR_JSON`.
  * @example
@@ -89,13 +89,13 @@ export function fileSystemError(file: string, e: unknown): FileError {
  * ```
  */
 export function parseJsonFileText(text: string, file: string): unknown {
-  const body = stripBom(text);
-  const result = parseJsonStrict(body);
-  if (result.ok) return result.value;
-  const { line, column } = lineColumn(body, result.problem.offset);
-  throw new FileError('ERR_JSON', file, `invalid JSON in ${file} at line ${line}, column ${column}: ${result.problem.message}`, [
-    { path: '', message: result.problem.message, line, column },
-  ]);
+  try {
+    return parseJsonText(stripBom(text));
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const { line, column, message } = e.issues[0]!;
+    throw new FileError('ERR_JSON', file, `invalid JSON in ${file} at line ${line}, column ${column}: ${message}`, e.issues, { cause: e });
+  }
 }
 
 /**
@@ -114,13 +114,9 @@ export function validateJsonFileValue<T>(value: unknown, text: string, file: str
     return parse(value);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    const body = stripBom(text);
-    const issues = e.issues.map((issue): Issue => {
-      const offset = locateJsonPath(body, parseIssuePath(issue.path), issue.message === 'unknown field');
-      return { ...issue, ...lineColumn(body, offset) };
-    });
+    const issues = locateJsonIssues(stripBom(text), e.issues);
     // In the order a person reads the file.
-    issues.sort((a, b) => a.line! - b.line! || a.column! - b.column!);
+    issues.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new FileError('ERR_VALIDATION', file, `invalid ${e.subject} in ${file}:\n${describeIssues(issues)}`, issues, { cause: e });
   }
 }

@@ -8,11 +8,11 @@ import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from
 import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { Decision, DecisionKind } from '../../engine/types.js';
 import { ValidationError, type Issue } from '../../errors.js';
+import { locateJsonIssues, parseJsonText } from '../../util/json-text.js';
 import { ENGINE_VERSION } from '../../version.js';
 import { describeIssues, FileError, loadPolicyFile, readJsonFile } from '../files.js';
 import { formatHelp, parseOptions, UsageError, type OptionSpecs } from './args.js';
 import { openAuditWriter, type AuditWriter } from './audit.js';
-import { lineColumn, locateJsonPath, parseIssuePath, parseJsonStrict } from './json-text.js';
 import { openInput, readLines } from './lines.js';
 import { describeError, EXIT, formatJson, LineWriter } from './output.js';
 
@@ -257,21 +257,22 @@ const formatCounts = (counts: Record<DecisionKind, number>) => `ALLOW ${counts.A
 
 /** One JSONL line as an intent, or the FileError that describes what is wrong with it (line and column). */
 function parseIntentLine(text: string, name: string, line: number): OrderIntent | FileError {
-  const parsed = parseJsonStrict(text);
-  if (!parsed.ok) {
-    const { column } = lineColumn(text, parsed.problem.offset);
-    return new FileError('ERR_JSON', name, `invalid JSON in ${name} at line ${line}, column ${column}: ${parsed.problem.message}`, [
-      { path: '', message: parsed.problem.message, line, column },
-    ]);
-  }
+  let value: unknown;
   try {
-    return parseOrderIntent(parsed.value);
+    value = parseJsonText(text);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    const issues = e.issues.map((issue): Issue => {
-      const offset = locateJsonPath(text, parseIssuePath(issue.path), issue.message === 'unknown field');
-      return { ...issue, line, column: lineColumn(text, offset).column };
+    const { column, message } = e.issues[0]!;
+    return new FileError('ERR_JSON', name, `invalid JSON in ${name} at line ${line}, column ${column}: ${message}`, [{ path: '', message, line, column }], {
+      cause: e,
     });
+  }
+  try {
+    return parseOrderIntent(value);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    // The text is one line of the stream: the column is in it, the line is the stream's.
+    const issues = locateJsonIssues(text, e.issues).map((issue): Issue => ({ ...issue, line }));
     return new FileError('ERR_VALIDATION', name, `invalid intent in ${name} at line ${line}:\n${describeIssues(issues)}`, issues, { cause: e });
   }
 }
