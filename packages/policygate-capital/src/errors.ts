@@ -43,8 +43,9 @@ function describe(issues: readonly Issue[]): string {
 }
 
 /**
- * Input that does not match its schema: an intent, a state, a decision or an audit event.
- * `issues` lists every problem, each with the path of its field.
+ * Input that does not match its schema (an intent, a state, a decision, an audit event: code
+ * `ERR_VALIDATION`), or JSON text that is not strict JSON (`parseJsonText`: code `ERR_JSON`, with line
+ * and column). `issues` lists every problem, each with the path of its field.
  *
  * @example
  * ```ts

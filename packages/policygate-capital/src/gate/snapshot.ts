@@ -1,12 +1,12 @@
 // The persisted form of a PolicyGate: everything its future decisions depend on, as JSON.
 import * as v from 'valibot';
-import { parseDocument } from 'yaml';
 import { ValidationError } from '../errors.js';
 import { str, strictObject } from '../model/fields.js';
 import { toIssues } from '../model/issues.js';
 import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type PortfolioState } from '../model/schemas.js';
 import type { KillSwitchState } from './kill-switch.js';
 import { parseTimestampUs } from './time.js';
+import { parseJsonText } from '../util/json-text.js';
 
 /** The `format` tag of a gate snapshot; a future layout gets a new tag. */
 export const GATE_SNAPSHOT_FORMAT = 'policygate-gate-snapshot/1';
@@ -76,24 +76,13 @@ export interface GateSnapshot {
   kill_switch: KillSwitchState;
 }
 
-/**
- * JSON text → value, with the line and column of a syntax error: from JSON.parse's message when it
- * has a position, else from the YAML parser (JSON is YAML 1.2), since on some engines (Node 20 among
- * them) JSON.parse often gives none.
- */
-function parseJsonText(text: string): unknown {
+/** JSON text → value; a syntax error names its line and column (the core's strict JSON reader). */
+function parseSnapshotText(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const m = /at position (\d+)/.exec(message);
-    const offset = m ? Number(m[1]) : parseDocument(text).errors[0]?.pos[0];
-    let where = {};
-    if (offset !== undefined) {
-      const lines = text.slice(0, offset).split('\n');
-      where = { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
-    }
-    throw new ValidationError('gate snapshot', [{ path: '', message: `not valid JSON: ${message}`, ...where }]);
+    if (!(e instanceof ValidationError)) throw e;
+    throw new ValidationError('gate snapshot', e.issues.map((i) => ({ ...i, message: `not valid JSON: ${i.message}` })));
   }
 }
 
@@ -103,7 +92,7 @@ function parseJsonText(text: string): unknown {
  * @throws {ValidationError} naming the path of every problem (and the line/column of a JSON syntax error).
  */
 export function parseGateSnapshot(input: string | unknown): GateSnapshot {
-  const value = typeof input === 'string' ? parseJsonText(input) : input;
+  const value = typeof input === 'string' ? parseSnapshotText(input) : input;
   const result = v.safeParse(GateSnapshotSchema, value);
   if (!result.success) throw new ValidationError('gate snapshot', toIssues(result.issues));
   return result.output as GateSnapshot;
