@@ -51,3 +51,14 @@ describe('scanHoldings on frozen objects that can still change', () => {
     expect(scan(positions, prices, 'AAPL').gross).toBe(3000);
   });
 });
+
+describe('scanHoldings: signed zeros', () => {
+  it('gives the same +0 sums per call and per snapshot when products underflow to -0', () => {
+    const p = JSON.parse('{"__proto__": -5e-324, "MSFT": -5e-324}') as Record<string, number>;
+    const q = JSON.parse('{"MSFT": 0.001, "__proto__": 0.001}') as Record<string, number>;
+    const live = scan(copy(p), copy(q), 'MSFT');
+    const frozen = scan(Object.freeze(copy(p)), Object.freeze(copy(q)), 'MSFT');
+    expect(Object.is(live.gross, 0)).toBe(true);
+    expect(frozen).toEqual(live);
+  });
+});

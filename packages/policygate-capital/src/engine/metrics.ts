@@ -75,6 +75,9 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
       continue;
     }
     const value = q * p;
+    // A zero product (an underflow such as 5e-324 × 0.001) adds nothing; skipping it keeps the sign
+    // of a zero sum the same however the sums are formed (per call, or per snapshot minus a term).
+    if (value === 0) continue;
     gross.add(value < 0 ? -value : value);
     net.add(value);
   }
@@ -127,6 +130,7 @@ export function scanHoldings(positions: Record<string, number>, prices: Record<s
   const p = own(prices, symbol);
   if (typeof q === 'number' && q !== 0 && q - q === 0 && isValidPrice(p)) {
     const value = q * p;
+    if (value === 0) return holdings;
     holdings.gross.add(value < 0 ? value : -value);
     holdings.net.add(-value);
   }
