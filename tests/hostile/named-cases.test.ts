@@ -479,7 +479,9 @@ describe('strings with NUL and lone surrogates', () => {
       const e = thrown(() => parsePolicyYaml(text)) as PolicyError;
       expect(e).toBeInstanceOf(PolicyError);
       const line = text.split('\n').findIndex((l) => l.includes(lone)) + 1;
-      expect(e.issues[0]).toMatchObject({ line, column: text.split('\n')[line - 1]!.indexOf(lone) + 1 });
+      // Columns count code points (the emoji before it is one column), as everywhere in the SDK.
+      const before = text.split('\n')[line - 1]!.slice(0, text.split('\n')[line - 1]!.indexOf(lone));
+      expect(e.issues[0]).toMatchObject({ line, column: Array.from(before).length + 1 });
     }
   });
 

@@ -3,7 +3,8 @@
  *
  * `path` is the dotted path of the offending field (`limits.exposure.max_position_pct`,
  * `positions.AAPL`, or `` for the document itself). `line` and `column` (1-based) are set when the
- * input was YAML or JSON text and the position is known.
+ * input was YAML or JSON text and the position is known; columns count Unicode code points (an
+ * emoji is one column), for YAML and JSON alike.
  */
 export interface Issue {
   path: string;

@@ -83,7 +83,9 @@ export function CodeEditor({ id, label, language, value, onChange, issues, minHe
     const view = viewRef.current;
     if (!view || issue.line === undefined) return;
     const line = view.state.doc.line(Math.min(Math.max(issue.line, 1), view.state.doc.lines));
-    const pos = Math.min(line.from + Math.max((issue.column ?? 1) - 1, 0), line.to);
+    // The SDK counts columns in code points; CodeMirror positions are UTF-16 offsets.
+    const chars = Array.from(line.text).slice(0, Math.max((issue.column ?? 1) - 1, 0));
+    const pos = Math.min(line.from + chars.join('').length, line.to);
     view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
     view.focus();
   };

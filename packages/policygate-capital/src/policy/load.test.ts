@@ -146,3 +146,18 @@ describe('parsePolicy (objects)', () => {
     expect(issues.every((i) => i.line === undefined)).toBe(true);
   });
 });
+
+describe('parsePolicyYaml: positions', () => {
+  it('counts columns in code points, as the JSON reader does (an emoji is one column)', () => {
+    const text = minimal.replace('{trip_after', '{trip_on_rules: ["😀", "X"], trip_after');
+    const issues = issuesOf(() => parsePolicyYaml(text));
+    const line = text.split('\n')[4]!;
+    expect(issues.map((i) => [i.path, i.line])).toEqual([
+      ['limits.kill_switch.trip_on_rules[0]', 5],
+      ['limits.kill_switch.trip_on_rules[1]', 5],
+    ]);
+    const utf16 = line.indexOf('"X"') + 1;
+    expect(issues[1]!.column).toBe(utf16 - 1); // the emoji is two UTF-16 units but one column
+    expect(issues[1]!.column).toBe(Array.from(line.slice(0, line.indexOf('"X"'))).length + 1);
+  });
+});

@@ -1,10 +1,11 @@
 // Loading a policy from YAML text, with errors that point at the line and column of the offending
 // node. (Plain objects: parse.ts, which does not import the YAML parser.)
 import * as v from 'valibot';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { PolicyError, type Issue } from '../errors.js';
 import { formatPath, isUnknownKey, issueMessage, pathKeys } from '../model/issues.js';
 import { PolicySchema, type Policy } from './schema.js';
+import { lineColumns } from '../util/text-position.js';
 
 export { parsePolicy } from './parse.js';
 
@@ -55,20 +56,17 @@ export function parsePolicyYaml(text: string): Policy {
   // would be hashed as U+FFFD, so two different policies would share a hash).
   const lone = loneSurrogate(text);
   if (lone !== -1) {
-    const before = text.slice(0, lone);
-    const line = before.split('\n').length;
-    throw new PolicyError([{ path: '', message: 'policy text is not valid Unicode: a lone UTF-16 surrogate (cannot be saved as UTF-8)', line, column: lone - before.lastIndexOf('\n') }]);
+    throw new PolicyError([{ path: '', message: 'policy text is not valid Unicode: a lone UTF-16 surrogate (cannot be saved as UTF-8)', ...lineColumns(text, [lone])[0]! }]);
   }
-  const lineCounter = new LineCounter();
   // uniqueKeys: false — the yaml package compares each key with every earlier one (quadratic: a
   // 1 MB map of short keys took minutes); duplicateKeys() below does it with a Set.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, version: '1.2' });
-  const at = (offset: number) => lineCounter.linePos(offset);
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, version: '1.2' });
+  // Line and column as the JSON reader counts them (code points), the same in every Issue.
+  const at = (offset: number) => lineColumns(text, [offset])[0]!;
   if (doc.errors.length > 0) {
     throw new PolicyError(
       doc.errors.map((e) => {
-        const { line, col } = at(e.pos[0]);
-        return { path: '', message: `YAML ${e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(e.message)}`, line, column: col };
+        return { path: '', message: `YAML ${e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${firstLine(e.message)}`, ...at(e.pos[0]) };
       }),
     );
   }
@@ -76,8 +74,7 @@ export function parsePolicyYaml(text: string): Policy {
   if (duplicates.length > 0) {
     throw new PolicyError(
       duplicates.map(({ key, offset }) => {
-        const { line, col } = at(offset);
-        return { path: '', message: `YAML duplicate key: Map keys must be unique (${JSON.stringify(key)} appears twice)`, line, column: col };
+        return { path: '', message: `YAML duplicate key: Map keys must be unique (${JSON.stringify(key)} appears twice)`, ...at(offset) };
       }),
     );
   }
@@ -85,25 +82,21 @@ export function parsePolicyYaml(text: string): Policy {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    const alias = firstAliasOffset(doc);
-    const { line, col } = at(alias ?? 0);
     throw new PolicyError([
       {
         path: '',
         message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes; refused as a possible billion-laughs attack): ${(e as Error).message}`,
-        line,
-        column: col,
+        ...at(firstAliasOffset(doc) ?? 0),
       },
     ]);
   }
   const result = v.safeParse(PolicySchema, value);
   if (result.success) return result.output;
+  const located = result.issues.map((i) => ({ issue: i, keys: pathKeys(i), offset: 0 }));
+  for (const l of located) l.offset = locate(doc, l.keys, isUnknownKey(l.issue));
+  const positions = lineColumns(text, located.map((l) => l.offset));
   throw new PolicyError(
-    result.issues.map((i): Issue => {
-      const keys = pathKeys(i);
-      const { line, col } = at(locate(doc, keys, isUnknownKey(i)));
-      return { path: formatPath(keys), message: issueMessage(i), line, column: col };
-    }),
+    located.map(({ issue, keys }, k): Issue => ({ path: formatPath(keys), message: issueMessage(issue), ...positions[k]! })),
   );
 }
 

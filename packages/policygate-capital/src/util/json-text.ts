@@ -6,6 +6,7 @@
 // It refuses what `JSON.parse` silently accepts but a risk system must not: a key given twice in one
 // object (`{"qty": 1, "qty": 1000}` — which one did the sender mean?) and absurd nesting.
 import { ValidationError, type Issue } from '../errors.js';
+import { lineColumns } from './text-position.js';
 
 /** Deepest nesting accepted (arrays and objects); far beyond any intent or state document. */
 export const MAX_JSON_DEPTH = 512;
@@ -287,35 +288,6 @@ export function locateJsonIssues(text: string, issues: readonly Issue[], options
   return issues.map((issue, i) => ({ ...issue, ...positions[i]! }));
 }
 
-// 1-based line and column of each offset, in one pass over the text. Lines end at `\n` (a `\r`
-// before it is the line's last column); columns count code points, so they match what a person
-// counts (an emoji is one column).
-function lineColumns(text: string, offsets: readonly number[]): { line: number; column: number }[] {
-  const order = offsets.map((_, i) => i).sort((a, b) => offsets[a]! - offsets[b]!);
-  const out: { line: number; column: number }[] = new Array(offsets.length);
-  let line = 1;
-  let column = 1;
-  let at = 0; // text before `at` is counted; `newline` is the first '\n' at or after it
-  let newline = text.indexOf('\n');
-  for (const k of order) {
-    const end = Math.min(offsets[k]!, text.length);
-    while (newline !== -1 && newline < end) {
-      line++;
-      column = 1;
-      at = newline + 1;
-      newline = text.indexOf('\n', at);
-    }
-    for (; at < end; at++) {
-      const c = text.charCodeAt(at);
-      // The second half of a surrogate pair does not start a new column.
-      if (!(c >= 0xdc00 && c <= 0xdfff && at > 0 && isHighSurrogate(text.charCodeAt(at - 1)))) column++;
-    }
-    out[k] = { line, column };
-  }
-  return out;
-}
-
-const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
 const INDEX = /\[(\d+)\]/y;
 const QUOTED = /\["((?:[^"\\]|\\.)*)"\]/y;
