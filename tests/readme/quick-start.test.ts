@@ -38,3 +38,28 @@ describe('README', () => {
     expect(firstBlock).toMatch(/^npm test\b/m);
   });
 });
+
+describe('the package README (shown on npm)', () => {
+  it('quick start prints what it says', () => {
+    const pkgReadme = readFileSync(root + 'packages/policygate-capital/README.md', 'utf8');
+    const at = pkgReadme.indexOf('<!-- readme-test:package-quick-start -->');
+    expect(at).toBeGreaterThan(-1);
+    const code = /```js\n([\s\S]*?)```/.exec(pkgReadme.slice(at))![1]!;
+    const output = /```text\n([\s\S]*?)```/.exec(pkgReadme.slice(at))![1]!;
+    const dir = mkdtempSync(root + 'tests/readme/.run-');
+    try {
+      writeFileSync(dir + '/quick-start.mjs', code);
+      writeFileSync(dir + '/policy.yaml', readFileSync(root + 'examples/policy.yaml', 'utf8'));
+      const printed = execFileSync(process.execPath, [dir + '/quick-start.mjs'], { cwd: dir, encoding: 'utf8' });
+      expect(printed).toBe(output);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not tell npm users to run the monorepo commands', () => {
+    const pkgReadme = readFileSync(root + 'packages/policygate-capital/README.md', 'utf8');
+    expect(pkgReadme).not.toMatch(/npm start/);
+    expect(pkgReadme).toMatch(/npm install policygate-capital/);
+  });
+});
