@@ -424,6 +424,20 @@ describe('evaluate: symbols and ids are data', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('does not read a price from a polluted Object.prototype', () => {
+    const p = policyWith(); // before the pollution: valibot itself iterates inherited keys
+    run(p); // compiled and cached
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.AAPL = 200;
+    try {
+      expect(run(p, intent(), portfolio(), market({ MSFT: 1 })).violations[0]!.rule_id).toBe('SYS-001');
+      const held = run(p, intent({}, 'MSFT'), portfolio({ positions: { AAPL: 5 } }), market({ MSFT: 1 }));
+      expect(held.violations.map((v) => v.inputs.symbol)).toEqual(['AAPL']);
+    } finally {
+      delete proto.AAPL;
+    }
+  });
+
   it('does not read prices inherited from a polluted prototype', () => {
     const prices = Object.create({ AAPL: 200 }) as Record<string, number>;
     expect(run(policyWith(), intent(), portfolio(), market(prices)).decision).toBe('DENY');
