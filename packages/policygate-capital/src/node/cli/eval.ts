@@ -9,12 +9,11 @@ import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { Decision, DecisionKind } from '../../engine/types.js';
 import { ValidationError, type Issue } from '../../errors.js';
 import { locateJsonIssues, parseJsonText } from '../../util/json-text.js';
-import { ENGINE_VERSION } from '../../version.js';
 import { describeIssues, FileError, loadPolicyFile, readJsonFile } from '../files.js';
-import { formatHelp, parseOptions, UsageError, type OptionSpecs } from './args.js';
+import { formatHelp, UsageError, type OptionSpecs } from './args.js';
 import { openAuditWriter, type AuditWriter } from './audit.js';
 import { openInput, readLines } from './lines.js';
-import { describeError, EXIT, formatJson, LineWriter } from './output.js';
+import { describeError, EXIT, formatJson, LineWriter, runCommand } from './output.js';
 
 const COMMAND = 'policygate-eval';
 
@@ -72,18 +71,8 @@ interface RunState {
  * process.exitCode = await runEval(process.argv.slice(2), process)
  * ```
  */
-export async function runEval(argv: readonly string[], io: CliIo): Promise<number> {
-  const debug = argv.includes('--debug');
-  try {
-    const opts = parseOptions(argv, OPTIONS);
-    if (opts.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
-    if (opts.version) {
-      io.stdout.write(`${COMMAND} ${ENGINE_VERSION}\n`);
-      return EXIT.ok;
-    }
+export function runEval(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(argv, io, { name: COMMAND, specs: OPTIONS, help: HELP }, async (opts, debug) => {
     const missing = [
       opts.policy === undefined && '--policy',
       opts.intent === undefined && opts.intents === undefined && '--intent (or --intents)',
@@ -109,10 +98,7 @@ export async function runEval(argv: readonly string[], io: CliIo): Promise<numbe
     const auditOptions = { path: opts['audit-log'], runId: opts['run-id'] };
     if (intent !== undefined) return await evaluateOne(intent, state, opts.pretty === true, auditOptions, io);
     return await evaluateStream(opts.intents!, state, auditOptions, io, debug);
-  } catch (e) {
-    io.stderr.write(describeError(e, COMMAND, debug));
-    return EXIT.error;
-  }
+  });
 }
 
 /** Loads every input at once so that all bad files are reported together, not one per run. */

@@ -3,7 +3,9 @@
 import type { Writable } from 'node:stream';
 import { PolicyGateError } from '../../errors.js';
 import { canonicalJson } from '../../util/canonical-json.js';
-import { UsageError } from './args.js';
+import { parseOptions, UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
+import type { CliIo } from './eval.js';
+import { ENGINE_VERSION } from '../../version.js';
 
 /**
  * Process exit codes shared by both bins (the seed's: 0 ALLOW/MODIFY or all matched, 1 DENY or
@@ -172,4 +174,39 @@ export function describeError(error: unknown, command: string, debug: boolean): 
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The frame both bins share: parses `argv` against `specs`, answers `--help` and `--version`, runs
+ * `body`, and turns anything it throws into a message on stderr and exit code 2 (a stack trace
+ * only with `--debug`).
+ *
+ * @example
+ * ```ts
+ * export const runEval = (argv, io) => runCommand(argv, io, { name, specs, help }, async (opts, debug) => EXIT.ok)
+ * ```
+ */
+export async function runCommand<S extends OptionSpecs>(
+  argv: readonly string[],
+  io: CliIo,
+  command: { name: string; specs: S; help: string },
+  body: (opts: ParsedOptions<S>, debug: boolean) => Promise<number>,
+): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const opts = parseOptions(argv, command.specs);
+    const flags = opts as { help?: boolean; version?: boolean };
+    if (flags.help) {
+      io.stdout.write(command.help);
+      return EXIT.ok;
+    }
+    if (flags.version) {
+      io.stdout.write(`${command.name} ${ENGINE_VERSION}\n`);
+      return EXIT.ok;
+    }
+    return await body(opts, debug);
+  } catch (e) {
+    io.stderr.write(describeError(e, command.name, debug));
+    return EXIT.error;
+  }
 }

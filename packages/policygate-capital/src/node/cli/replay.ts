@@ -6,11 +6,10 @@ import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { replayAuditLog, type ReplaySummary } from '../../audit/replay.js';
 import type { AuditLogProblem } from '../../audit/reader.js';
-import { ENGINE_VERSION } from '../../version.js';
 import { fileSystemError, loadPolicyFile } from '../files.js';
-import { formatHelp, parseOptions, UsageError, type OptionSpecs } from './args.js';
+import { formatHelp, UsageError, type OptionSpecs } from './args.js';
 import type { CliIo } from './eval.js';
-import { describeError, EXIT, formatJson, LineWriter } from './output.js';
+import { describeError, EXIT, formatJson, LineWriter, runCommand } from './output.js';
 
 const COMMAND = 'policygate-replay';
 
@@ -47,18 +46,8 @@ const HELP = formatHelp(
  * process.exitCode = await runReplay(process.argv.slice(2), process)
  * ```
  */
-export async function runReplay(argv: readonly string[], io: CliIo): Promise<number> {
-  const debug = argv.includes('--debug');
-  try {
-    const opts = parseOptions(argv, OPTIONS);
-    if (opts.help) {
-      io.stdout.write(HELP);
-      return EXIT.ok;
-    }
-    if (opts.version) {
-      io.stdout.write(`${COMMAND} ${ENGINE_VERSION}\n`);
-      return EXIT.ok;
-    }
+export function runReplay(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(argv, io, { name: COMMAND, specs: OPTIONS, help: HELP }, async (opts, debug) => {
     const missing = [opts.policy === undefined && '--policy', opts['audit-log'] === undefined && '--audit-log'].filter(Boolean);
     if (missing.length) throw new UsageError(`missing ${missing.join(', ')}`);
     const tolerance = parseTolerance(opts.tolerance);
@@ -82,10 +71,7 @@ export async function runReplay(argv: readonly string[], io: CliIo): Promise<num
     await out.end();
     if (out.failure) throw out.failure;
     return ok ? EXIT.ok : EXIT.deny;
-  } catch (e) {
-    io.stderr.write(describeError(e, COMMAND, debug));
-    return EXIT.error;
-  }
+  });
 }
 
 function parseTolerance(text: string | undefined): number {
