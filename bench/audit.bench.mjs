@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { PolicyEngine, MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } from '../packages/policygate-capital/dist/index.js';
+import { MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } from '../packages/policygate-capital/dist/index.js';
+import { decision, engine, execution, frozen, intent, market, portfolio } from './state.mjs';
 import { FileAuditSink } from '../packages/policygate-capital/dist/node.js';
 
 const TARGET_DURABLE = 50_000;
@@ -23,38 +24,17 @@ const lanes = (append) => Promise.all(Array.from({ length: LANES }, async () => 
   for (let k = 0; k < PER_LANE; k++) await append();
 }));
 
-const policyText = readFileSync(new URL('../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
-const engine = await PolicyEngine.fromYaml(policyText);
-
-const positions = {};
-const prices = { AAPL: 200 };
-for (let i = 0; i < 50; i++) {
-  const sym = `SYM${String(i).padStart(3, '0')}`;
-  positions[sym] = (i % 2 ? 1 : -1) * (5 + (i % 7));
-  prices[sym] = 20 + i * 1.37;
-}
-const intent = {
-  intent_id: 'bench-1', timestamp: '2026-02-18T14:30:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1',
-  instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 10, limit_price: null,
-};
-const portfolio = { equity: 1_000_000, start_of_day_equity: 1_000_000, peak_equity: 1_000_000, positions, realized_pnl_today: 0, unrealized_pnl: 0 };
-const market = { timestamp: '2026-02-18T14:30:00Z', prices };
-const execution = { orders_last_60s_global: 3, orders_last_60s_by_strategy: { momentum_v1: 1 }, violations_last_window: [], kill_switch_active: false };
-const decision = engine.evaluate(intent, portfolio, market, execution);
-if (decision.decision !== 'ALLOW') throw new Error(`bench setup: expected ALLOW, got ${decision.decision}`);
 const event = () => buildAuditEvent(decision, intent, portfolio, market, execution, engine.policyHash);
 // The same state with its maps built in reverse key order: serialization must sort them (the maps
 // above are in key order, which lets the native JSON.stringify write them).
 const reversed = (o) => Object.fromEntries(Object.entries(o).reverse());
-const portfolioUnsorted = { ...portfolio, positions: reversed(positions) };
-const marketUnsorted = { ...market, prices: reversed(prices) };
+const portfolioUnsorted = { ...portfolio, positions: reversed(portfolio.positions) };
+const marketUnsorted = { ...market, prices: reversed(market.prices) };
 const eventUnsorted = () => buildAuditEvent(decision, intent, portfolioUnsorted, marketUnsorted, execution, engine.policyHash);
 
 // The same state as an immutable snapshot (frozen positions and prices): canonical JSON writes each
 // frozen map once per snapshot, as for every order checked against one market snapshot.
-const portfolioFrozen = { ...portfolio, positions: Object.freeze({ ...positions }) };
-const marketFrozen = { ...market, prices: Object.freeze({ ...prices }) };
-const eventFrozen = () => buildAuditEvent(decision, intent, portfolioFrozen, marketFrozen, execution, engine.policyHash);
+const eventFrozen = () => buildAuditEvent(decision, intent, frozen.portfolio, frozen.market, execution, engine.policyHash);
 
 const dir = mkdtempSync(join(process.env.AUDIT_BENCH_DIR ?? tmpdir(), 'pg-audit-bench-'));
 const memory = new MemoryAuditSink();
