@@ -16,6 +16,8 @@ import { FileAuditSink } from '../packages/policygate-capital/dist/node.js';
 
 const TARGET_DURABLE = 50_000;
 const TARGET_BATCHED = 100_000;
+// Baseline (performance issue): the Python package writes about 4,900 audit events/s on this machine.
+const PYTHON_EVENTS = 4_900;
 // Durable, concurrent: LANES callers, each awaiting its appends one after another (PER_LANE per
 // iteration), so serializing the next events overlaps the sync of the previous group.
 const LANES = 128;
@@ -97,7 +99,7 @@ for (const t of tasks) {
   const meanMs = (r.latency?.mean ?? r.mean) / t.per;
   const hz = 1000 / meanMs;
   const p50 = (r.latency?.p50 ?? r.p50) / t.per;
-  let line = `${t.name}: ${fmt(hz)} events/s (mean ${fmtMs(meanMs)}, median ${fmtMs(p50)} per event, ±${(r.latency?.rme ?? r.rme).toFixed(2)}%)`;
+  let line = `${t.name}: ${fmt(hz)} events/s (mean ${fmtMs(meanMs)}, median ${fmtMs(p50)} per event, ±${(r.latency?.rme ?? r.rme).toFixed(2)}%) — ${(hz / PYTHON_EVENTS).toFixed(1)}× Python`;
   if (t.sink) {
     const s = t.sink.stats;
     line += ` — ${fmt(s.events)} events, ${fmt(s.writes)} writes, ${fmt(s.syncs)} syncs`;
