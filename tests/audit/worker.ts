@@ -1,18 +1,19 @@
-// Bundles append-worker.ts (TypeScript, importing the SDK's sources) into one .mjs that plain `node`
-// runs, so the cross-process tests run real Node processes on the current sources.
+// Bundles a worker script (TypeScript, importing the SDK's sources; append-worker.ts by default) into
+// one .mjs that plain `node` runs, so the cross-process tests run real Node processes on the current
+// sources. Also used by tests/hostile/audit-faults.test.ts.
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** Bundles the worker into a fresh world-readable temp folder; returns the .mjs path. */
-export async function bundleWorker(): Promise<string> {
+/** Bundles a worker into a fresh world-readable temp folder; returns the .mjs path. */
+export async function bundleWorker(entry: URL = new URL('./append-worker.ts', import.meta.url)): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-audit-worker-'));
-  chmodSync(dir, 0o755); // readable by an unprivileged user (the EACCES test)
-  const outfile = join(dir, 'append-worker.mjs');
+  chmodSync(dir, 0o755); // readable by an unprivileged user (the EACCES tests)
+  const outfile = join(dir, 'worker.mjs');
   await build({
-    entryPoints: [fileURLToPath(new URL('./append-worker.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(entry)],
     outfile,
     bundle: true,
     platform: 'node',

@@ -6,8 +6,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuditWriteError,
@@ -22,6 +20,7 @@ import {
 } from '../../packages/policygate-capital/src/index.js';
 import { FileAuditSink, type FileAuditSinkMode } from '../../packages/policygate-capital/src/node/index.js';
 import { CONFORMANCE_DIR, readText } from '../conformance/cases.js';
+import { bundleWorker } from '../audit/worker.js';
 import { makeIntent, TS } from './arbitraries.js';
 
 const POLICY_PATH = CONFORMANCE_DIR + 'reference-policy.yaml';
@@ -36,20 +35,7 @@ beforeAll(async () => {
   engine = await PolicyEngine.fromYaml(POLICY);
   lenient = await PolicyEngine.fromYaml(POLICY.replace('mode: "enforce"', 'mode: "monitor"').replace('decision: "deny"', 'decision: "allow"'));
   // The worker runs as plain `node` (and as another user): bundle it with the SDK's sources.
-  const out = mkdtempSync(join(tmpdir(), 'pg-hostile-worker-'));
-  chmodSync(out, 0o755);
-  worker = join(out, 'audit-worker.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./fixtures/audit-worker.ts', import.meta.url))],
-    outfile: worker,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
-  chmodSync(worker, 0o644);
+  worker = await bundleWorker(new URL('./fixtures/audit-worker.ts', import.meta.url));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
