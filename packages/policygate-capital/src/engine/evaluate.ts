@@ -4,7 +4,7 @@ import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState }
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
 import { pyRound } from '../util/py-round.js';
-import { currentQuantity, holdings, isValidPrice, metricsFromSums, own, scanHoldings, type Metrics } from './metrics.js';
+import { certified, currentQuantity, exactHoldings, holdings, isValidPrice, metricsFromSums, own, scanHoldings, type Metrics } from './metrics.js';
 import { RULES, type RuleContext } from './rules.js';
 import type { Decision, Evidence, Violation } from './types.js';
 
@@ -150,7 +150,15 @@ function decideChecked(
   // missingPrices() ran first and left the other holdings' sums in `holdings`.
   if (holdings.bad) throw new Error(`position quantity for '${holdings.bad[0]}' is not a finite number`);
   const positions = portfolio.positions ?? {};
-  const metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, market.prices[symbol]!, currentQuantity(positions, symbol), side, qty);
+  const price = market.prices[symbol]!;
+  const current = currentQuantity(positions, symbol);
+  let metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, price, current, side, qty);
+  if (!certified(metrics)) {
+    // A compensated sum could not vouch for its rounding (heavy cancellation, a zero or tiny sum,
+    // an overflow): sum again, exactly.
+    const h = exactHoldings(positions, market.prices, symbol);
+    metrics = metricsFromSums(equity, sod, peak, h.gross, h.net, price, current, side, qty);
+  }
   const limits = resolveLimits(compiled, symbol, strategyId);
   return decideFromMetrics(compiled, intent, limits, metrics, equity, {
     killSwitchActive,

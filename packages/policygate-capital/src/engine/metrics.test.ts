@@ -1,15 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanHoldings } from './metrics.js';
+import { ExactSum } from '../util/fsum.js';
+import { exactHoldings, scanHoldings } from './metrics.js';
 
 const symbols = ['AAPL', 'MSFT', 'ES', 'constructor', '__proto__', 'Z'];
 const qty = fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, -Infinity));
 const price = fc.oneof(fc.double({ min: 1e-3, max: 1e6, noNaN: true }), fc.constantFrom(0, -5, NaN));
 const copy = (o: Record<string, number>) => Object.fromEntries(Object.entries(o));
 
-function scan(positions: Record<string, number>, prices: Record<string, number>, symbol: string) {
+/** The other holdings' sums plus `term`, as the engine takes them: certified, else exact. */
+function scan(positions: Record<string, number>, prices: Record<string, number>, symbol: string, term = 0) {
   const h = scanHoldings(positions, prices, symbol);
-  return { gross: h.gross.value(), net: h.net.value(), missing: h.missing, bad: h.bad };
+  const result = { gross: h.gross.plus(term), net: h.net.plus(term), missing: h.missing, bad: h.bad };
+  if (Number.isNaN(result.gross) || Number.isNaN(result.net)) {
+    const e = exactHoldings(positions, prices, symbol);
+    result.gross = e.gross.plus(term);
+    result.net = e.net.plus(term);
+  }
+  return result;
+}
+
+/** The same sums from scratch, in a shuffled order, with ExactSum. */
+function reference(positions: Record<string, number>, prices: Record<string, number>, symbol: string, term = 0) {
+  const gross = new ExactSum().add(term);
+  const net = new ExactSum().add(term);
+  const keys = Object.keys(positions).sort(() => Math.random() - 0.5);
+  for (const s of keys) {
+    const q = positions[s]!;
+    const p = Object.hasOwn(prices, s) ? prices[s]! : NaN;
+    if (s === symbol || q === 0 || !(p > 0 && p < Infinity) || !Number.isFinite(q) || q * p === 0) continue;
+    gross.add(Math.abs(q * p));
+    net.add(q * p);
+  }
+  return { gross: gross.value(), net: net.value() };
 }
 
 describe('scanHoldings', () => {
@@ -34,6 +57,57 @@ describe('scanHoldings', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('scanHoldings per call: compensated sums and the remembered key layout', () => {
+  // Magnitudes far apart and signs mixed, so that compensation matters and net cancels.
+  const wide = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: -1e9, max: 1e9 }), fc.constantFrom(1e-9, -1e-9, 3, -3, 0.1, -0.1));
+  const names = fc.uniqueArray(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'constructor', '__proto__', '10', '2'), { minLength: 1, maxLength: 12 });
+
+  it('gives the exact sums, whatever the key order, call after call with the same shape', () => {
+    fc.assert(
+      fc.property(names, fc.array(wide, { minLength: 24, maxLength: 24 }), fc.array(fc.double({ min: 1e-3, max: 1e4, noNaN: true }), { minLength: 24, maxLength: 24 }), wide, (keys, qs, ps, term) => {
+        // Three calls on objects of one shape with different values (the layout is learned, then read).
+        for (let round = 0; round < 3; round++) {
+          const positions: Record<string, number> = {};
+          const prices: Record<string, number> = { AAPL: 100 };
+          keys.forEach((k, i) => {
+            Object.defineProperty(positions, k, { value: qs[(i + round * 5) % 24]!, enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(prices, k, { value: ps[(i + round * 7) % 24]!, enumerable: true, writable: true, configurable: true });
+          });
+          const got = scan(positions, prices, 'AAPL', term);
+          expect(got.gross).toBe(reference(positions, prices, 'AAPL', term).gross);
+          expect(got.net).toBe(reference(positions, prices, 'AAPL', term).net);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads a changed shape afresh: keys added, removed or reordered, prices missing', () => {
+    const positions: Record<string, number> = { A: 1, B: 2, C: 3 };
+    const prices: Record<string, number> = { A: 10, B: 20, C: 30 };
+    expect(scan(positions, prices, 'X').gross).toBe(140);
+    expect(scan(positions, prices, 'X').gross).toBe(140); // the layout is known now
+    expect(scan({ C: 3, B: 2, A: 1 }, prices, 'X').gross).toBe(140);
+    expect(scan({ ...positions, D: 4 }, { ...prices, D: 1 }, 'X').gross).toBe(144);
+    expect(scan(positions, { A: 10, B: 20 }, 'X').missing).toEqual(['C']);
+    expect(scan(positions, { A: 10, B: 20, C: Number('x') }, 'X').missing).toEqual(['C']);
+    expect(scan(positions, { A: 10, B: 20, C: '30' as unknown as number }, 'X').missing).toEqual(['C']);
+    expect(scan({ A: 1, B: 'two' as unknown as number, C: 3 }, prices, 'X').bad).toEqual(['B']);
+    // A price the caller made non-enumerable is still a price, as on the keyed path.
+    const hidden = { A: 10, B: 20 };
+    Object.defineProperty(hidden, 'C', { value: 30, enumerable: false });
+    expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
+    expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
+  });
+
+  it('ignores enumerable keys inherited from a prototype', () => {
+    const proto = { A: 1000 };
+    const positions = Object.assign(Object.create(proto) as Record<string, number>, { B: 2 });
+    const prices = Object.assign(Object.create({ B: 1e6 }) as Record<string, number>, { A: 10 });
+    for (let i = 0; i < 3; i++) expect(scan(positions, prices, 'X')).toMatchObject({ gross: 0, missing: ['B'] });
   });
 });
 

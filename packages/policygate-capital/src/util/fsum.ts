@@ -4,11 +4,17 @@
 // keys sorted and a replay must reproduce the live decision bit for bit. An exact sum, rounded once,
 // is the same whatever the order, and costs far less than sorting the symbols on every call.
 
+/** A sum that can say what it would be with one more term. */
+export interface Sum {
+  /** The correctly rounded sum of every term added plus `term` (the sum itself is unchanged). */
+  plus(term: number): number;
+}
+
 /**
  * Accumulates doubles exactly; `value()` is the correctly rounded sum, independent of the order in
  * which terms were added. Not exported from the package: an engine detail.
  */
-export class ExactSum {
+export class ExactSum implements Sum {
   private partials: number[] = [];
   private n = 0;
 
@@ -49,6 +55,10 @@ export class ExactSum {
     return this;
   }
 
+  plus(term: number): number {
+    return plusScratch.copyFrom(this).add(term).value();
+  }
+
   /** The correctly rounded sum of everything added (half-even across partials, as math.fsum). */
   value(): number {
     const p = this.partials;
@@ -71,5 +81,81 @@ export class ExactSum {
       if (y === yr) hi = x;
     }
     return hi;
+  }
+}
+
+const plusScratch = new ExactSum();
+
+const EPS_BOUND = 2 ** -51; // 4u, u = 2^-53: twice the rounding bound of the compensation (see below)
+const TINY = 2 ** -900; // below this (or 0) a result is never certified: no subnormal subtleties
+
+/**
+ * A compensated sum (Neumaier) that knows how far it may be from the exact sum, for the per-call
+ * scan of the holdings, where the exact Shewchuk loop costs more than reading the holdings.
+ *
+ * Each addition is split exactly (Fast2Sum) into the rounded running sum `s` and its error `e`, so
+ * the exact sum is E = s + Σe. The errors are summed in `c` with at most n roundings, a known bound:
+ * |c − Σe| ≤ γ(n)·Σ|e| ≤ B = (n+2)·2^-51·a, where `a` is the (rounded) Σ|e|. The final s + c is
+ * split once more, exactly, into r + e2, so E lies in [r + e2 − B, r + e2 + B]. Rounding is
+ * monotonic: when both ends of a slightly wider interval round to r, E rounds to r — the double
+ * `ExactSum` gives (correctly rounded, as math.fsum), whatever the order of the terms. Otherwise
+ * `plus` returns NaN and the caller recomputes with `ExactSum`: only when E is within ~2^-100 of a
+ * rounding boundary, or for zero, tiny or overflowing sums.
+ */
+export class CompensatedSum implements Sum {
+  private s = 0;
+  private c = 0;
+  private a = 0;
+  private n = 0;
+
+  /** Empties the sum for reuse. */
+  reset(): this {
+    this.s = this.c = this.a = this.n = 0;
+    return this;
+  }
+
+  /** Adds one term. */
+  add(x: number): this {
+    const s = this.s;
+    const t = s + x;
+    const e = Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    this.c += e;
+    this.a += Math.abs(e);
+    this.s = t;
+    this.n++;
+    return this;
+  }
+
+  /** Adds `terms[0..count)` (their absolute values with `absolute`): the loop of `add`, kept in registers. */
+  addAll(terms: Float64Array, count: number, absolute = false): this {
+    let { s, c, a } = this;
+    for (let i = 0; i < count; i++) {
+      const x = absolute ? Math.abs(terms[i]!) : terms[i]!;
+      const t = s + x;
+      const bp = t - s;
+      const e = s - (t - bp) + (x - bp); // Knuth's TwoSum: exact, and no branch to mispredict
+      c += e;
+      a += Math.abs(e);
+      s = t;
+    }
+    this.s = s;
+    this.c = c;
+    this.a = a;
+    this.n += count;
+    return this;
+  }
+
+  /** The correctly rounded sum with `term` added, or NaN when that cannot be certified. */
+  plus(term: number): number {
+    const s0 = this.s;
+    const s = s0 + term;
+    const e = Math.abs(s0) >= Math.abs(term) ? s0 - s + term : term - s + s0;
+    const c = this.c + e;
+    const r = s + c;
+    const e2 = Math.abs(s) >= Math.abs(c) ? s - r + c : c - r + s;
+    // w ≥ B plus the rounding of e2 ± w itself, so that r + (e2 ± w) bracket E.
+    const w = 2 * (this.n + 2) * (this.a + Math.abs(e)) * EPS_BOUND + Math.abs(e2) * 2 ** -50;
+    const ar = Math.abs(r);
+    return ar >= TINY && ar < Infinity && r + (e2 - w) === r && r + (e2 + w) === r ? r : NaN;
   }
 }
