@@ -34,23 +34,21 @@ function civilFromDays(z: number): [number, number, number] {
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** `n` decimal digits at `s[i..i+n)`, or -1 if any is not a digit. */
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let k = i; k < i + n; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
+/** The digit at `s[i]`, or a large negative number (which makes any field built from it negative). */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1e9;
 }
 
-// Consecutive intents mostly share their date and minute, and often the whole stamp: the last
-// ones are remembered (module-level; parsing is synchronous).
+/** Two digits at `s[i..i+2)`, or a negative number. */
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+
+// Consecutive intents share their date, and often the whole stamp: the last ones are remembered
+// (module-level; parsing is synchronous).
 let lastText = '';
 let lastUs = NaN;
-let lastMinute = ''; // `YYYY-MM-DDTHH:MM` of the last valid stamp
-let lastMinuteUs = 0; // that minute, UTC before any offset, in µs
+let lastDate = -1; // YYYYMMDD of the last valid date
+let lastDays = 0; // its day number
 
 /**
  * Parses an RFC 3339 timestamp (`2026-02-18T14:30:00Z`, `…00.123456+02:00`; `T`/`t`/space, `Z`/`z`)
@@ -68,39 +66,31 @@ export function parseTimestampUs(s: unknown): number {
   return us;
 }
 
-/** Does `s` begin with the last valid stamp's minute? (A loop: `startsWith` costs ~35 ns here.) */
-function sameMinute(s: string): boolean {
-  const m = lastMinute;
-  if (m === '') return false;
-  for (let k = 15; k >= 0; k--) if (s.charCodeAt(k) !== m.charCodeAt(k)) return false;
-  return true;
-}
-
+// Every character is read once with charCodeAt (the cost that counts here: ~1.3 ns each).
 function parse(s: string): number {
   const n = s.length;
   if (n < 20) return NaN;
-  let minuteUs: number;
-  if (sameMinute(s)) {
-    minuteUs = lastMinuteUs;
-  } else {
-    const year = digits(s, 0, 4);
-    const month = digits(s, 5, 2);
-    const day = digits(s, 8, 2);
-    const hour = digits(s, 11, 2);
-    const minute = digits(s, 14, 2);
-    const sep = s.charCodeAt(10);
-    if (
-      year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-      s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 ||
-      (sep !== 84 && sep !== 116 && sep !== 32)
-    ) return NaN;
+  const year = two(s, 0) * 100 + two(s, 2);
+  const month = two(s, 5);
+  const day = two(s, 8);
+  const hour = two(s, 11);
+  const minute = two(s, 14);
+  const second = two(s, 17);
+  const sep = s.charCodeAt(10);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 ||
+    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 ||
+    (sep !== 84 && sep !== 116 && sep !== 32)
+  ) return NaN;
+  const date = (year * 100 + month) * 100 + day;
+  let days = lastDays;
+  if (date !== lastDate) {
     if (day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) return NaN;
-    minuteUs = daysFromCivil(year, month, day) * DAY_US + (hour * 60 + minute) * 60 * SECOND_US;
-    lastMinute = s.slice(0, 16);
-    lastMinuteUs = minuteUs;
+    days = daysFromCivil(year, month, day);
+    lastDate = date;
+    lastDays = days;
   }
-  const second = digits(s, 17, 2);
-  if (second < 0 || second > 59 || s.charCodeAt(16) !== 58) return NaN;
+  const minuteUs = days * DAY_US + (hour * 60 + minute) * 60 * SECOND_US;
   let i = 19;
   let micros = 0;
   if (s.charCodeAt(i) === 46) {
@@ -121,8 +111,8 @@ function parse(s: string): number {
   if (z === 90 || z === 122) {
     i++;
   } else if (z === 43 || z === 45) {
-    const oh = digits(s, i + 1, 2);
-    const om = digits(s, i + 4, 2);
+    const oh = two(s, i + 1);
+    const om = two(s, i + 4);
     if (oh < 0 || oh > 23 || om < 0 || om > 59 || s.charCodeAt(i + 3) !== 58) return NaN;
     offsetMinutes = (z === 43 ? 1 : -1) * (oh * 60 + om);
     i += 6;
