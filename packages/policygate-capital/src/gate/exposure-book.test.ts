@@ -69,6 +69,30 @@ describe('ExposureBook', () => {
     expect(book.grossAfter(3 * 0.1, 4 * 0.1)).toBe(new ExactSum().add(4 * 0.1).add(7 * 0.2).add(1e15 * 0.3).value());
   });
 
+  it('gives every after-trade sum bit-identical to an exact sum from scratch (certified fast path or exact)', () => {
+    const qty = fc.oneof(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.integer({ min: -500, max: 500 }), fc.constantFrom(1e-9, -1e-9));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...SYMBOLS), qty), { maxLength: 30 }), fc.constantFrom(...SYMBOLS), qty, (holdings, symbol, newQty) => {
+        const book = new ExposureBook();
+        book.replacePrices(JSON.parse('{"A": 0.1, "B": 0.2, "C": 0.3, "D": 1e5, "__proto__": 7, "constructor": 1e-3}'));
+        for (const [s, q] of holdings) book.setQty(s, q);
+        const price = book.prices.get(symbol)!;
+        const before = book.qty(symbol) * price;
+        const after = newQty * price;
+        const gross = new ExactSum().add(Math.abs(after));
+        const net = new ExactSum().add(after);
+        for (const [s, q] of book.positions) {
+          if (s === symbol) continue;
+          gross.add(Math.abs(q * book.prices.get(s)!));
+          net.add(q * book.prices.get(s)!);
+        }
+        expect(book.grossAfter(before, after)).toBe(gross.value());
+        expect(book.netAfter(before, after) || 0).toBe(net.value() || 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('makes a snapshot the marks: symbols it omits lose theirs', () => {
     const book = new ExposureBook();
     book.replacePrices({ A: 1, B: 2 });

@@ -5,12 +5,13 @@
 // exactly, and the rounded sum is bit-identical to what the pure evaluator gets by summing the same
 // products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
 // also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
-import { ExactSum } from '../util/fsum.js';
+import { CompensatedSum, ExactSum } from '../util/fsum.js';
 
 /** SPEC SYS-001: a usable price is a finite number > 0. */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
 const scratch = new ExactSum();
+const fast = new CompensatedSum();
 
 /**
  * The gate's book. `positions` holds non-zero quantities only; `prices` holds every mark as given
@@ -25,6 +26,10 @@ export class ExposureBook {
   private readonly net = new ExactSum();
   private grossValue = 0;
   private netValue = 0;
+  // What the exact sums hold beyond their rounded values, so that a check can swap one term with a
+  // certified compensated sum (a few flops) instead of copying and re-rounding an ExactSum.
+  private grossRest = 0;
+  private netRest = 0;
   // An overflowing product (|q·p| = Infinity) poisons an exact sum for good: from then on the book
   // is rebuilt from scratch on the next read instead of being updated.
   private poisoned = false;
@@ -50,6 +55,8 @@ export class ExposureBook {
   /** Gross after replacing one symbol's term `before` (= q·p now) with `after`. Exact, rounded once. */
   grossAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
+    const certain = fast.seed(this.grossValue, this.grossRest).add(-Math.abs(before)).plus(Math.abs(after));
+    if (certain === certain) return certain;
     scratch.copyFrom(this.gross);
     if (before !== 0) scratch.add(-Math.abs(before));
     return scratch.add(Math.abs(after)).value();
@@ -58,6 +65,8 @@ export class ExposureBook {
   /** Net (signed) after replacing one symbol's term `before` with `after`. Exact, rounded once. */
   netAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
+    const certain = fast.seed(this.netValue, this.netRest).add(-before).plus(after);
+    if (certain === certain) return certain;
     scratch.copyFrom(this.net);
     if (before !== 0) scratch.add(-before);
     return scratch.add(after).value();
@@ -161,12 +170,18 @@ export class ExposureBook {
 
   private refresh(): void {
     if (this.poisoned) return;
-    this.grossValue = this.gross.value();
-    this.netValue = this.net.value();
+    this.rounded();
     if (!Number.isFinite(this.grossValue) || !Number.isFinite(this.netValue)) {
       this.poisoned = true;
       this.stale = true;
     }
+  }
+
+  private rounded(): void {
+    this.grossValue = this.gross.value();
+    this.netValue = this.net.value();
+    this.grossRest = this.gross.plus(-this.grossValue);
+    this.netRest = this.net.plus(-this.netValue);
   }
 
   /** Sums every held, priced position from scratch. O(positions); used on load and after overflow. */
@@ -184,8 +199,7 @@ export class ExposureBook {
       this.gross.add(Math.abs(value));
       this.net.add(value);
     }
-    this.grossValue = this.gross.value();
-    this.netValue = this.net.value();
+    this.rounded();
     this.poisoned = !Number.isFinite(this.grossValue) || !Number.isFinite(this.netValue);
     this.stale = false;
   }

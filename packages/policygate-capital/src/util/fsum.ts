@@ -114,6 +114,18 @@ export class CompensatedSum implements Sum {
     return this;
   }
 
+  /**
+   * Starts from an exact sum held as `hi` (its rounded value) plus `lo` (the rest, rounded): the
+   * pair `ExactSum.value()` and `ExactSum.plus(-hi)` give. Counted as one rounding in the bound.
+   */
+  seed(hi: number, lo: number): this {
+    this.s = hi;
+    this.c = lo;
+    this.a = Math.abs(lo);
+    this.n = 1;
+    return this;
+  }
+
   /** Adds one term. */
   add(x: number): this {
     const s = this.s;
