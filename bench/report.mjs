@@ -3,7 +3,10 @@
 
 /**
  * @param {import('tinybench').Bench} bench
- * @param {{ task: string, unit: string, target?: number, maxMeanMs?: number, baseline?: { name: string, hz: number } }[]} specs
+ * @param {{ task: string, unit: string, per?: number, target?: number, maxMeanMs?: number, baseline?: { name: string, hz: number } }[]} specs
+ *   `per`: operations per timed iteration (default 1). Rates are operations / mean time per
+ *   operation — total time over total operations — never the mean of per-sample rates, which fast
+ *   samples inflate.
  */
 export function report(bench, specs) {
   let missed = false;
@@ -15,12 +18,14 @@ export function report(bench, specs) {
       missed = true;
       continue;
     }
-    const hz = r.throughput?.mean ?? r.hz;
-    const meanMs = r.latency?.mean ?? r.mean;
+    const per = spec.per ?? 1;
+    const meanMs = (r.latency?.mean ?? r.mean) / per;
+    const hz = 1000 / meanMs;
     const rme = r.latency?.rme ?? r.rme;
-    const p99 = r.latency?.p99 ?? r.p99;
+    const p99 = (r.latency?.p99 ?? r.p99) / per;
     const samples = r.latency?.samplesCount ?? r.samples?.length;
-    let line = `${spec.task}: ${fmt(hz)} ${spec.unit} (mean ${fmtMs(meanMs)}, p99 ${fmtMs(p99)}, ±${rme.toFixed(2)}%, ${samples} samples)`;
+    const batch = per > 1 ? ` per operation, ${per} per timed batch` : '';
+    let line = `${spec.task}: ${fmt(hz)} ${spec.unit} (mean ${fmtMs(meanMs)}, p99 ${fmtMs(p99)}${batch}, ±${rme.toFixed(2)}%, ${samples} samples)`;
     if (spec.baseline) line += ` — ${(hz / spec.baseline.hz).toFixed(1)}× ${spec.baseline.name} (${fmt(spec.baseline.hz)} ${spec.unit})`;
     if (spec.target !== undefined) {
       const ok = hz >= spec.target;

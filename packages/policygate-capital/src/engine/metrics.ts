@@ -110,7 +110,6 @@ class Layout {
   priceKeys: string[] = [];
   /** For each position key, the index of its price key, or -1 when `prices` has none. */
   priceIndex = new Int32Array(0);
-  quantities = new Float64Array(0);
   prices = new Float64Array(0);
   terms = new Float64Array(0);
   /** Rebuilds since the last call that found its shape: a caller whose shape keeps changing stops paying for them. */
@@ -123,25 +122,20 @@ class Layout {
     this.positionKeys = positionKeys;
     this.priceKeys = priceKeys;
     this.priceIndex = Int32Array.from(positionKeys, (k) => index.get(k) ?? -1);
-    this.quantities = new Float64Array(positionKeys.length);
     this.terms = new Float64Array(positionKeys.length);
     this.prices = new Float64Array(priceKeys.length);
     this.hit = false;
   }
 
-  /** Reads both objects in one pass each; false (nothing summed) when their shape is not this one. */
-  read(positions: Record<string, number>, prices: Record<string, number>): boolean {
-    const keys = this.positionKeys;
-    const quantities = this.quantities;
-    let i = 0;
-    for (const s in positions) {
-      if (s !== keys[i]) return false;
-      const q = positions[s];
-      if (typeof q !== 'number') return false; // the rare malformed holding: the keyed path reports it
-      quantities[i++] = q;
-    }
-    if (i !== keys.length) return false;
-    const priceKeys = this.priceKeys;
+  /**
+   * Reads the prices, then the positions, each in one `for…in` pass, and sums every holding except
+   * `exclude` into `into`: the products first (with SYS-001's unpriced symbols and the non-finite
+   * quantities, as `addHolding` finds them), then each sum in one tight loop. False, with nothing
+   * summed, when the objects do not have this shape. A symbol without an enumerable price key (the
+   * rare missing price) is still looked up by key, as the keyed path does.
+   */
+  sum(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): boolean {
+    const { priceKeys, priceIndex, positionKeys: keys, terms } = this;
     const values = this.prices;
     let j = 0;
     for (const s in prices) {
@@ -149,31 +143,24 @@ class Layout {
       const p = prices[s];
       values[j++] = typeof p === 'number' ? p : NaN; // NaN: an invalid price, as SYS-001 sees it
     }
-    return j === priceKeys.length;
-  }
-
-  /**
-   * Sums what `read` read, except `exclude`: the products first (with SYS-001's unpriced symbols and
-   * the non-finite quantities, as `addHolding` finds them), then each sum in one tight loop. A
-   * symbol without an enumerable price key (the rare missing price) is still looked up by key, as
-   * the keyed path does.
-   */
-  sum(pricesObject: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): void {
+    if (j !== priceKeys.length) return false;
     clear(into);
-    const { positionKeys, priceIndex, quantities, prices, terms } = this;
+    let i = 0;
     let k = 0;
-    for (let i = 0; i < positionKeys.length; i++) {
-      const s = positionKeys[i]!;
-      const q = quantities[i]!;
+    for (const s in positions) {
+      if (s !== keys[i]) return false;
+      const q = positions[s];
+      if (typeof q !== 'number') return false; // the rare malformed holding: the keyed path reports it
+      const at = priceIndex[i++]!;
       if (s === exclude || q === 0) continue;
-      const j = priceIndex[i]!;
-      const p = j >= 0 ? prices[j]! : asNumber(priceByKey(pricesObject, s));
+      const p = at >= 0 ? values[at]! : asNumber(priceByKey(prices, s));
       if (!(p > 0 && p < Infinity)) (into.missing ??= []).push(s);
       else if (q - q !== 0) (into.bad ??= []).push(s);
       else if (q * p !== 0) terms[k++] = q * p; // a zero product adds nothing (see addHolding)
     }
-    into.gross.addAll(terms, k, true);
-    into.net.addAll(terms, k);
+    if (i !== keys.length) return false;
+    CompensatedSum.addAllTwice(into.gross, into.net, terms, k);
+    return true;
   }
 }
 
@@ -185,10 +172,9 @@ const MAX_PRICES_PER_POSITION = 4;
 
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */
 function sumPerCall(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): void {
-  if (layout.read(positions, prices)) {
+  if (layout.sum(positions, prices, exclude, into)) {
     layout.hit = true;
     layout.wasted = 0;
-    layout.sum(prices, exclude, into);
     return;
   }
   const positionKeys = Object.keys(positions);

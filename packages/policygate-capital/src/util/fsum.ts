@@ -138,23 +138,39 @@ export class CompensatedSum implements Sum {
     return this;
   }
 
-  /** Adds `terms[0..count)` (their absolute values with `absolute`): the loop of `add`, kept in registers. */
-  addAll(terms: Float64Array, count: number, absolute = false): this {
-    let { s, c, a } = this;
+  /**
+   * Adds `terms[0..count)` to `signed` and their absolute values to `absolute`, in one loop: the
+   * two sums' dependency chains overlap, so this costs about half of two separate passes (the gross
+   * and net exposure of the holdings).
+   */
+  static addAllTwice(absolute: CompensatedSum, signed: CompensatedSum, terms: Float64Array, count: number): void {
+    let { s: s1, c: c1, a: a1 } = absolute;
+    let { s: s2, c: c2, a: a2 } = signed;
     for (let i = 0; i < count; i++) {
-      const x = absolute ? Math.abs(terms[i]!) : terms[i]!;
-      const t = s + x;
-      const bp = t - s;
-      const e = s - (t - bp) + (x - bp); // Knuth's TwoSum: exact, and no branch to mispredict
-      c += e;
-      a += Math.abs(e);
-      s = t;
+      // Knuth's TwoSum (exact, and no branch to mispredict) on each sum.
+      const x2 = terms[i]!;
+      const x1 = Math.abs(x2);
+      const t1 = s1 + x1;
+      const t2 = s2 + x2;
+      const b1 = t1 - s1;
+      const b2 = t2 - s2;
+      const e1 = s1 - (t1 - b1) + (x1 - b1);
+      const e2 = s2 - (t2 - b2) + (x2 - b2);
+      c1 += e1;
+      c2 += e2;
+      a1 += Math.abs(e1);
+      a2 += Math.abs(e2);
+      s1 = t1;
+      s2 = t2;
     }
-    this.s = s;
-    this.c = c;
-    this.a = a;
-    this.n += count;
-    return this;
+    absolute.s = s1;
+    absolute.c = c1;
+    absolute.a = a1;
+    absolute.n += count;
+    signed.s = s2;
+    signed.c = c2;
+    signed.a = a2;
+    signed.n += count;
   }
 
   /** The correctly rounded sum with `term` added, or NaN when that cannot be certified. */
