@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExactSum } from '../util/fsum.js';
+import { buildRecord } from '../util/records.js';
 import { exactHoldings, scanHoldings } from './metrics.js';
 
 const symbols = ['AAPL', 'MSFT', 'ES', 'constructor', '__proto__', 'Z'];
@@ -70,15 +71,12 @@ describe('scanHoldings per call: compensated sums and the remembered key layout'
       fc.property(names, fc.array(wide, { minLength: 24, maxLength: 24 }), fc.array(fc.double({ min: 1e-3, max: 1e4, noNaN: true }), { minLength: 24, maxLength: 24 }), wide, (keys, qs, ps, term) => {
         // Three calls on objects of one shape with different values (the layout is learned, then read).
         for (let round = 0; round < 3; round++) {
-          const positions: Record<string, number> = {};
-          const prices: Record<string, number> = { AAPL: 100 };
-          keys.forEach((k, i) => {
-            Object.defineProperty(positions, k, { value: qs[(i + round * 5) % 24]!, enumerable: true, writable: true, configurable: true });
-            Object.defineProperty(prices, k, { value: ps[(i + round * 7) % 24]!, enumerable: true, writable: true, configurable: true });
-          });
-          const got = scan(positions, prices, 'AAPL', term);
-          expect(got.gross).toBe(reference(positions, prices, 'AAPL', term).gross);
-          expect(got.net).toBe(reference(positions, prices, 'AAPL', term).net);
+          // Records as the parse… functions build them (read by for…in), and plain objects (by key).
+          const positions = buildRecord(keys.map((k, i) => [k, qs[(i + round * 5) % 24]!] as const));
+          const prices = buildRecord([['AAPL', 100] as const, ...keys.map((k, i) => [k, ps[(i + round * 7) % 24]!] as const)]);
+          const want = reference(positions, prices, 'AAPL', term);
+          expect(scan(positions, prices, 'AAPL', term)).toMatchObject(want);
+          expect(scan({ ...positions }, { ...prices }, 'AAPL', term)).toMatchObject(want);
         }
       }),
       { numRuns: 2000 },
@@ -86,27 +84,38 @@ describe('scanHoldings per call: compensated sums and the remembered key layout'
   });
 
   it('reads a changed shape afresh: keys added, removed or reordered, prices missing', () => {
-    const positions: Record<string, number> = { A: 1, B: 2, C: 3 };
-    const prices: Record<string, number> = { A: 10, B: 20, C: 30 };
+    const positions = buildRecord(Object.entries({ A: 1, B: 2, C: 3 }));
+    const prices = buildRecord(Object.entries({ A: 10, B: 20, C: 30 }));
     expect(scan(positions, prices, 'X').gross).toBe(140);
     expect(scan(positions, prices, 'X').gross).toBe(140); // the layout is known now
-    expect(scan({ C: 3, B: 2, A: 1 }, prices, 'X').gross).toBe(140);
-    expect(scan({ ...positions, D: 4 }, { ...prices, D: 1 }, 'X').gross).toBe(144);
-    expect(scan(positions, { A: 10, B: 20 }, 'X').missing).toEqual(['C']);
-    expect(scan(positions, { A: 10, B: 20, C: Number('x') }, 'X').missing).toEqual(['C']);
-    expect(scan(positions, { A: 10, B: 20, C: '30' as unknown as number }, 'X').missing).toEqual(['C']);
-    expect(scan({ A: 1, B: 'two' as unknown as number, C: 3 }, prices, 'X').bad).toEqual(['B']);
+    const record = (o: Record<string, number>) => buildRecord(Object.entries(o));
+    expect(scan(record({ C: 3, B: 2, A: 1 }), prices, 'X').gross).toBe(140);
+    expect(scan(record({ ...positions, D: 4 }), record({ ...prices, D: 1 }), 'X').gross).toBe(144);
+    expect(scan(positions, record({ A: 10, B: 20 }), 'X').missing).toEqual(['C']);
+    expect(scan(positions, record({ A: 10, B: 20 }), 'X').missing).toEqual(['C']);
+    expect(scan(positions, record({ A: 10, B: 20, C: Number('x') }), 'X').missing).toEqual(['C']);
+    expect(scan(positions, record({ A: 10, B: 20, C: '30' as unknown as number }), 'X').missing).toEqual(['C']);
+    expect(scan(record({ A: 1, B: 'two' as unknown as number, C: 3 }), prices, 'X').bad).toEqual(['B']);
+    // Records changed after they were built: read again, by key where the layout does not match.
+    const changed = record({ A: 1, B: 2, C: 3 });
+    expect(scan(changed, prices, 'X').gross).toBe(140);
+    changed.B = 5;
+    expect(scan(changed, prices, 'X').gross).toBe(200);
+    delete changed.A;
+    expect(scan(changed, prices, 'X').gross).toBe(190);
     // A price the caller made non-enumerable is still a price, as on the keyed path.
-    const hidden = { A: 10, B: 20 };
+    const hidden = record({ A: 10, B: 20 });
     Object.defineProperty(hidden, 'C', { value: 30, enumerable: false });
     expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
     expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
   });
 
   it('ignores enumerable keys inherited from a prototype', () => {
-    const proto = { A: 1000 };
-    const positions = Object.assign(Object.create(proto) as Record<string, number>, { B: 2 });
-    const prices = Object.assign(Object.create({ B: 1e6 }) as Record<string, number>, { A: 10 });
+    const positions = buildRecord([['B', 2]]);
+    const prices = buildRecord([['A', 10]]);
+    for (let i = 0; i < 3; i++) expect(scan(positions, prices, 'X')).toMatchObject({ gross: 0, missing: ['B'] });
+    Object.setPrototypeOf(prices, { B: 1e6 });
+    Object.setPrototypeOf(positions, { A: 1000 });
     for (let i = 0; i < 3; i++) expect(scan(positions, prices, 'X')).toMatchObject({ gross: 0, missing: ['B'] });
   });
 });

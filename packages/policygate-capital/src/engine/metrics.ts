@@ -2,6 +2,7 @@
 // after, summed exactly so that the result does not depend on the key order of `positions`.
 import { CompensatedSum, ExactSum, type Sum } from '../util/fsum.js';
 import { isImmutableFlat } from '../util/frozen.js';
+import { isBuiltRecord } from '../util/records.js';
 
 /** Everything the rules look at. */
 export interface Metrics {
@@ -101,9 +102,11 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
  * price sits among the price keys. A trading system evaluates order after order against objects of
  * one shape (the same symbols in the same order; only values change): then both objects are read
  * with `for…in`, which V8 serves from the object's own layout, instead of 2 × 50 lookups by key —
- * the bulk of a 50-position evaluation. Every key `for…in` yields is compared with the remembered
- * one (identical strings compare by pointer), so a different shape, an inherited enumerable key or a
- * Proxy falls back to reading by key; nothing is trusted that was not read in this call.
+ * the bulk of a 50-position evaluation. Only for records the SDK built (util/records.ts): on an
+ * object in V8's dictionary mode `for…in` is slower than lookups by key. Every key `for…in` yields
+ * is compared with the remembered one (identical strings compare by pointer), so a different
+ * shape, an inherited enumerable key or a changed record falls back to reading by key; nothing is
+ * trusted that was not read in this call.
  */
 class Layout {
   positionKeys: string[] = [];
@@ -172,22 +175,20 @@ const MAX_PRICES_PER_POSITION = 4;
 
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */
 function sumPerCall(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): void {
-  if (layout.sum(positions, prices, exclude, into)) {
+  const readable = isBuiltRecord(positions) && isBuiltRecord(prices);
+  if (readable && layout.sum(positions, prices, exclude, into)) {
     layout.hit = true;
     layout.wasted = 0;
     return;
   }
-  const positionKeys = Object.keys(positions);
-  const priceKeys = Object.keys(prices);
-  clear(into);
-  const plain = plainReads(prices);
-  for (const s of positionKeys) {
-    if (s !== exclude) addHolding(into, s, positions[s], plain ? prices[s] : own(prices, s));
-  }
+  sumHoldings(positions, prices, exclude, into);
+  if (!readable) return;
   // Learn this shape, unless the last ones were never seen again (then only every 16th miss).
   if (!layout.hit) layout.wasted++;
-  if (priceKeys.length <= MAX_PRICES_PER_POSITION * positionKeys.length + 16 && (layout.wasted < 2 || layout.wasted % 16 === 0)) {
-    layout.learn(positionKeys, priceKeys);
+  if (layout.wasted < 2 || layout.wasted % 16 === 0) {
+    const positionKeys = Object.keys(positions);
+    const priceKeys = Object.keys(prices);
+    if (priceKeys.length <= MAX_PRICES_PER_POSITION * positionKeys.length + 16) layout.learn(positionKeys, priceKeys);
   }
 }
 

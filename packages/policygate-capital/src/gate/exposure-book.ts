@@ -6,6 +6,7 @@
 // products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
 // also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
 import { CompensatedSum, ExactSum } from '../util/fsum.js';
+import { buildRecord } from '../util/records.js';
 
 /** SPEC SYS-001: a usable price is a finite number > 0. */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
@@ -28,8 +29,8 @@ export class ExposureBook {
   private netValue = 0;
   // What the exact sums hold beyond their rounded values, so that a check can swap one term with a
   // certified compensated sum (a few flops) instead of copying and re-rounding an ExactSum.
-  private grossRest = 0;
-  private netRest = 0;
+  private grossSplit: [number, number, boolean] = [0, 0, true];
+  private netSplit: [number, number, boolean] = [0, 0, true];
   // An overflowing product (|q·p| = Infinity) poisons an exact sum for good: from then on the book
   // is rebuilt from scratch on the next read instead of being updated.
   private poisoned = false;
@@ -55,7 +56,8 @@ export class ExposureBook {
   /** Gross after replacing one symbol's term `before` (= q·p now) with `after`. Exact, rounded once. */
   grossAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    const certain = fast.seed(this.grossValue, this.grossRest).add(-Math.abs(before)).plus(Math.abs(after));
+    const [hi, lo, exact] = this.grossSplit;
+    const certain = fast.seed(hi, lo, exact).add(-Math.abs(before)).plus(Math.abs(after));
     if (certain === certain) return certain;
     scratch.copyFrom(this.gross);
     if (before !== 0) scratch.add(-Math.abs(before));
@@ -65,7 +67,8 @@ export class ExposureBook {
   /** Net (signed) after replacing one symbol's term `before` with `after`. Exact, rounded once. */
   netAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    const certain = fast.seed(this.netValue, this.netRest).add(-before).plus(after);
+    const [hi, lo, exact] = this.netSplit;
+    const certain = fast.seed(hi, lo, exact).add(-before).plus(after);
     if (certain === certain) return certain;
     scratch.copyFrom(this.net);
     if (before !== 0) scratch.add(-before);
@@ -139,12 +142,12 @@ export class ExposureBook {
 
   /** The positions as a wire record (own data properties, so `__proto__` is a symbol like any other). */
   positionsRecord(): Record<string, number> {
-    return Object.fromEntries(this.positions) as Record<string, number>;
+    return buildRecord(this.positions);
   }
 
   /** The marks as a wire record. */
   pricesRecord(): Record<string, number> {
-    return Object.fromEntries(this.prices) as Record<string, number>;
+    return buildRecord(this.prices);
   }
 
   private repriced(symbol: string, old: number | undefined, price: number | undefined): void {
@@ -178,10 +181,10 @@ export class ExposureBook {
   }
 
   private rounded(): void {
-    this.grossValue = this.gross.value();
-    this.netValue = this.net.value();
-    this.grossRest = this.gross.plus(-this.grossValue);
-    this.netRest = this.net.plus(-this.netValue);
+    this.grossSplit = this.gross.split();
+    this.netSplit = this.net.split();
+    this.grossValue = this.grossSplit[0];
+    this.netValue = this.netSplit[0];
   }
 
   /** Sums every held, priced position from scratch. O(positions); used on load and after overflow. */

@@ -1,6 +1,7 @@
 // Building blocks shared by the wire schemas and the policy schema: finite numbers with ranges and
 // messages a person can act on ("must be ≤ 1, got 1.5"), and a record that keeps every key.
 import * as v from 'valibot';
+import { buildRecord } from '../util/records.js';
 
 type NumberRule =
   | { kind: 'gt'; bound: number }
@@ -86,8 +87,9 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
         entries.push([key, result.value]);
       }
       // fromEntries defines own data properties (so `__proto__` stays a plain member) and, unlike
-      // assignment in a loop, leaves the object in V8's fast mode, which the engine's hot loop reads.
-      const out = Object.fromEntries(entries);
+      // assignment in a loop, leaves the object in V8's fast mode, which the engine's hot loop reads
+      // (util/records.ts).
+      const out = buildRecord(entries);
       return (issues.length
         ? { typed: false, value: out, issues }
         : { typed: true, value: out }) as never;

@@ -61,11 +61,23 @@ describe('CompensatedSum', () => {
     );
   });
 
-  it('certifies the sums of a portfolio (no cancellation); refuses heavy cancellation, zero and overflow', () => {
+  it('certifies the sums of a portfolio, ties and exact cancellation included; refuses zero and overflow', () => {
     const xs = Array.from({ length: 50 }, (_, i) => (5 + (i % 7)) * (20 + i * 1.37));
     expect(certifiedOrNaN(xs, 2000)).toBe(sum([...xs, 2000]));
-    expect(certifiedOrNaN([0.1, 0.2, -0.3], 0)).toBeNaN(); // 2^-55 left of 0.6: cancellation
+    // Prices with few binary digits often sum to a tie between two doubles: decided, half-even.
+    const tie = [2 ** 53, 1, 2 ** -30];
+    expect(certifiedOrNaN(tie, -(2 ** -30))).toBe(sum([...tie, -(2 ** -30)]));
+    expect(certifiedOrNaN([2 ** 53, 1], 0)).toBe(2 ** 53);
+    expect(certifiedOrNaN([2 ** 53, 3], 0)).toBe(2 ** 53 + 4);
+    expect(certifiedOrNaN([0.1, 0.2, -0.3], 0)).toBe(sum([0.1, 0.2, -0.3])); // 2^-55: the exact rest
     expect(certifiedOrNaN([1.5, -1.5], 0)).toBeNaN();
     expect(certifiedOrNaN([1e308, 1e308], 0)).toBeNaN();
+  });
+
+  it("splits an ExactSum into hi + lo, and knows when lo is the rest exactly", () => {
+    expect(new ExactSum().add(1).add(2 ** -60).split()).toEqual([1, 2 ** -60, true]);
+    const [hi, lo, exact] = new ExactSum().add(1).add(2 ** -60).add(2 ** -100).split();
+    expect([hi, lo, exact]).toEqual([1, 2 ** -60 + 2 ** -100, true]);
+    expect(new ExactSum().add(1).add(2 ** -60).add(2 ** -200).split()[2]).toBe(false);
   });
 });

@@ -59,6 +59,18 @@ export class ExactSum implements Sum {
     return plusScratch.copyFrom(this).add(term).value();
   }
 
+  /**
+   * The sum as `[hi, lo, exact]`: `hi` its rounded value, `lo` the rest rounded, and whether `lo`
+   * is the rest exactly (what {@link CompensatedSum.seed} takes).
+   */
+  split(): [number, number, boolean] {
+    const hi = this.value();
+    const rest = plusScratch.copyFrom(this).add(-hi);
+    const lo = rest.value();
+    // The rest is exact when, after taking lo out as well, nothing is left.
+    return [hi, lo, rest.add(-lo).value() === 0];
+  }
+
   /** The correctly rounded sum of everything added (half-even across partials, as math.fsum). */
   value(): number {
     const p = this.partials;
@@ -86,104 +98,114 @@ export class ExactSum implements Sum {
 
 const plusScratch = new ExactSum();
 
-const EPS_BOUND = 2 ** -51; // 4u, u = 2^-53: twice the rounding bound of the compensation (see below)
 const TINY = 2 ** -900; // below this (or 0) a result is never certified: no subnormal subtleties
 
 /**
- * A compensated sum (Neumaier) that knows how far it may be from the exact sum, for the per-call
- * scan of the holdings, where the exact Shewchuk loop costs more than reading the holdings.
+ * A compensated sum that knows whether — and by how much — it may differ from the exact sum, for
+ * the per-call scan of the holdings, where Shewchuk's loop costs more than reading the holdings.
  *
- * Each addition is split exactly (Fast2Sum) into the rounded running sum `s` and its error `e`, so
- * the exact sum is E = s + Σe. The errors are summed in `c` with at most n roundings, a known bound:
- * |c − Σe| ≤ γ(n)·Σ|e| ≤ B = (n+2)·2^-51·a, where `a` is the (rounded) Σ|e|. The final s + c is
- * split once more, exactly, into r + e2, so E lies in [r + e2 − B, r + e2 + B]. Rounding is
- * monotonic: when both ends of a slightly wider interval round to r, E rounds to r — the double
- * `ExactSum` gives (correctly rounded, as math.fsum), whatever the order of the terms. Otherwise
- * `plus` returns NaN and the caller recomputes with `ExactSum`: only when E is within ~2^-100 of a
- * rounding boundary, or for zero, tiny or overflowing sums.
+ * Each addition is split exactly (Knuth's TwoSum) into the rounded running sum `s` and its error
+ * `e`, so the exact sum is E = s + Σe. The errors are summed in `c`, and each of those additions is
+ * split exactly too: Σe = c + Σf, where the f are the (tiny) roundings of `c` itself, and `a` is
+ * Σ|f| (rounded; 0 exactly when `c` never rounded). The final s + c is split once more into r + e2,
+ * so E = r + e2 + Σf:
+ * - `a` = 0: E = s + c exactly, and r = fl(s + c) is E correctly rounded (ties to even included —
+ *   ties are common: sums of prices with few binary digits often land on one);
+ * - otherwise E lies within r + e2 ± 2a, and when both ends of a slightly wider interval round to
+ *   r, E does too (rounding is monotonic).
+ * Either way r is the double `ExactSum` gives (correctly rounded, as math.fsum), whatever the order
+ * of the terms. Otherwise `plus` returns NaN and the caller recomputes with `ExactSum`: only when E
+ * is within ~2^-100 of a rounding boundary, or for zero, tiny or overflowing sums.
  */
 export class CompensatedSum implements Sum {
   private s = 0;
   private c = 0;
   private a = 0;
-  private n = 0;
 
   /** Empties the sum for reuse. */
   reset(): this {
-    this.s = this.c = this.a = this.n = 0;
+    this.s = this.c = this.a = 0;
     return this;
   }
 
   /**
-   * Starts from an exact sum held as `hi` (its rounded value) plus `lo` (the rest, rounded): the
-   * pair `ExactSum.value()` and `ExactSum.plus(-hi)` give. Counted as one rounding in the bound.
+   * Starts from an exact sum held as `hi` (its rounded value) plus `lo` (the rest, rounded once),
+   * as {@link ExactSum.split} gives them; `loExact` when `lo` is the rest exactly.
    */
-  seed(hi: number, lo: number): this {
+  seed(hi: number, lo: number, loExact: boolean): this {
     this.s = hi;
     this.c = lo;
-    this.a = Math.abs(lo);
-    this.n = 1;
+    this.a = loExact ? 0 : Math.abs(lo) * 2 ** -52; // a rounded rest is off by at most u·|lo|
     return this;
   }
 
   /** Adds one term. */
   add(x: number): this {
-    const s = this.s;
+    const { s, c } = this;
     const t = s + x;
-    const e = Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
-    this.c += e;
-    this.a += Math.abs(e);
+    const b = t - s;
+    const e = s - (t - b) + (x - b);
+    const cn = c + e;
+    const bc = cn - c;
+    this.a += Math.abs(c - (cn - bc) + (e - bc));
+    this.c = cn;
     this.s = t;
-    this.n++;
     return this;
   }
 
   /**
-   * Adds `terms[0..count)` to `signed` and their absolute values to `absolute`, in one loop: the
-   * two sums' dependency chains overlap, so this costs about half of two separate passes (the gross
-   * and net exposure of the holdings).
+   * Adds `terms[0..count)` to `signed` and their absolute values to `absolute`, in one loop (the
+   * gross and net exposure of the holdings): `add`'s steps, kept in registers.
    */
   static addAllTwice(absolute: CompensatedSum, signed: CompensatedSum, terms: Float64Array, count: number): void {
     let { s: s1, c: c1, a: a1 } = absolute;
     let { s: s2, c: c2, a: a2 } = signed;
     for (let i = 0; i < count; i++) {
-      // Knuth's TwoSum (exact, and no branch to mispredict) on each sum.
       const x2 = terms[i]!;
       const x1 = Math.abs(x2);
+      // TwoSum (exact, and no branch to mispredict) of each running sum, then of each compensation.
       const t1 = s1 + x1;
       const t2 = s2 + x2;
       const b1 = t1 - s1;
       const b2 = t2 - s2;
       const e1 = s1 - (t1 - b1) + (x1 - b1);
       const e2 = s2 - (t2 - b2) + (x2 - b2);
-      c1 += e1;
-      c2 += e2;
-      a1 += Math.abs(e1);
-      a2 += Math.abs(e2);
+      const d1 = c1 + e1;
+      const d2 = c2 + e2;
+      const g1 = d1 - c1;
+      const g2 = d2 - c2;
+      a1 += Math.abs(c1 - (d1 - g1) + (e1 - g1));
+      a2 += Math.abs(c2 - (d2 - g2) + (e2 - g2));
+      c1 = d1;
+      c2 = d2;
       s1 = t1;
       s2 = t2;
     }
     absolute.s = s1;
     absolute.c = c1;
     absolute.a = a1;
-    absolute.n += count;
     signed.s = s2;
     signed.c = c2;
     signed.a = a2;
-    signed.n += count;
   }
 
   /** The correctly rounded sum with `term` added, or NaN when that cannot be certified. */
   plus(term: number): number {
-    const s0 = this.s;
+    const { s: s0, c: c0 } = this;
     const s = s0 + term;
-    const e = Math.abs(s0) >= Math.abs(term) ? s0 - s + term : term - s + s0;
-    const c = this.c + e;
+    const b = s - s0;
+    const e = s0 - (s - b) + (term - b);
+    const c = c0 + e;
+    const bc = c - c0;
+    const a = this.a + Math.abs(c0 - (c - bc) + (e - bc));
     const r = s + c;
-    const e2 = Math.abs(s) >= Math.abs(c) ? s - r + c : c - r + s;
-    // w ≥ B plus the rounding of e2 ± w itself, so that r + (e2 ± w) bracket E.
-    const w = 2 * (this.n + 2) * (this.a + Math.abs(e)) * EPS_BOUND + Math.abs(e2) * 2 ** -50;
     const ar = Math.abs(r);
-    return ar >= TINY && ar < Infinity && r + (e2 - w) === r && r + (e2 + w) === r ? r : NaN;
+    if (!(ar >= TINY && ar < Infinity)) return NaN;
+    if (a === 0) return r; // c is exact: r = fl(s + c) = fl(E)
+    const br = r - s;
+    const e2 = s - (r - br) + (c - br);
+    // E within e2 ± 2a of r (2a covers a's own roundings); the |e2| term covers rounding e2 ± w.
+    const w = 2 * a + Math.abs(e2) * 2 ** -50;
+    return r + (e2 - w) === r && r + (e2 + w) === r ? r : NaN;
   }
 }
