@@ -19,8 +19,20 @@ export interface AuditEventOptions {
 
 const UTC_SUFFIX = /([Zz]|[+-]00:00)$/;
 
+// Formatting a Date costs ~0.5 µs; events come many per millisecond, so the text is kept per ms.
+let lastMs = NaN;
+let lastIso = '';
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 function eventTimestamp(value: string | Date | undefined): string {
-  if (value === undefined) return new Date().toISOString();
+  if (value === undefined) return nowIso();
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ValidationError('audit event', [{ path: 'timestamp', message: 'must be a valid Date, got Invalid Date' }]);
     return value.toISOString();
@@ -62,7 +74,7 @@ export function buildAuditEvent(
   options: AuditEventOptions = {},
 ): AuditEvent {
   const eventId = options.eventId ?? crypto.randomUUID();
-  if (typeof eventId !== 'string' || !UUID.test(eventId)) {
+  if (options.eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
     throw new ValidationError('audit event', [{ path: 'event_id', message: `must be a UUID, got ${String(eventId)}` }]);
   }
   const exec = execution ?? {};
