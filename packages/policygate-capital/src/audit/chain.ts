@@ -3,6 +3,7 @@
 // chain, named by `chain_id`, so a chain never depends on how the writers' lines interleave.
 import type { AuditEvent } from './schema.js';
 import { CanonicalWriter } from '../util/canonical-json.js';
+import { withMembers } from '../util/with-members.js';
 import { sha256HexSync } from './sha256-sync.js';
 
 /** Where a chain stands: its id, the number of lines written, and the hash of the last one. */
@@ -67,10 +68,7 @@ export class AuditChain {
    * @throws {RangeError} when the event holds a non-finite number; the chain does not advance.
    */
   next(event: AuditEvent): string {
-    // Object.assign, not { ...event, chain_id, … }: V8 adds members to a spread copy ~20× slower
-    // (≈ 3 µs here), as the copy's hidden class has no transitions to reuse.
-    const chained = Object.assign({}, event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev });
-    const line = this.#writer.write(chained);
+    const line = this.#writer.write(withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev }));
     this.#prev = this.#hash(line);
     this.#seq += 1;
     return line;

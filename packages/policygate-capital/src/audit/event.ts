@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import { RFC3339 } from '../model/fields.js';
 import type { ExecutionState, ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { canonicalJson } from '../util/canonical-json.js';
+import { withMembers } from '../util/with-members.js';
 import { ENGINE_VERSION } from '../version.js';
 import { UUID, type AuditEvent } from './schema.js';
 
@@ -89,13 +90,12 @@ export function buildAuditEvent(
     timestamp: eventTimestamp(options.timestamp),
     engine_version: ENGINE_VERSION,
     policy_hash: policyHash,
-    intent: intent.limit_price === undefined ? { ...intent, limit_price: null } : intent,
-    portfolio_state: {
-      ...portfolio,
+    intent: intent.limit_price === undefined ? withMembers(intent, { limit_price: null }) : intent,
+    portfolio_state: withMembers(portfolio, {
       positions: portfolio.positions ?? {},
       realized_pnl_today: portfolio.realized_pnl_today ?? 0,
       unrealized_pnl: portfolio.unrealized_pnl ?? 0,
-    },
+    }),
     market_snapshot: market,
     execution_state: executionState,
     decision,
