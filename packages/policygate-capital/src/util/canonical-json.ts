@@ -69,6 +69,8 @@ class Shape {
   seen: unknown[] = [];
   /** Per slot: the text last written there (undefined: omitted). */
   texts: (string | undefined)[] = [];
+  /** Per enumeration index: `"key":` and the text (undefined: omitted) (objects only). */
+  members: (string | undefined)[] = [];
   /** Per slot holding objects or arrays: their shape. */
   children: (Shape | undefined)[] = [];
   /** The whole object's or array's text, valid while every slot's text is unchanged. */
@@ -84,17 +86,10 @@ class Shape {
     this.length = 0;
     this.seen = [];
     this.texts = [];
+    this.members = [];
     this.children = [];
     this.text = undefined;
   }
-}
-
-// A text built with += is a rope (a tree of pieces); the texts kept for reuse are flattened once, so
-// that the ropes they are later embedded in (each audit line) are not walked piece by piece again
-// by every hash and write. Reading a character is what makes V8 flatten a string, in place.
-function flat(text: string): string {
-  if (text.charCodeAt(0) === -1) throw new Error('unreachable'); // keeps the read
-  return text;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -186,15 +181,21 @@ function writeObject(obj: object, shape: Shape): string {
   const last = shape.text;
   shape.text = undefined;
   let changed = last === undefined;
-  for (let i = 0; i < values.length; i++) if (writeSlot(shape, i, values[i])) changed = true;
-  if (!changed) return (shape.text = last!);
-  let out = '{';
-  for (const i of shape.order) {
+  for (let i = 0; i < values.length; i++) {
+    if (!writeSlot(shape, i, values[i])) continue;
     const text = shape.texts[i];
-    if (text === undefined) continue;
-    out += (out.length > 1 ? ',' : '') + shape.heads[i] + text;
+    shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
+    changed = true;
   }
-  return (shape.text = flat(out + '}'));
+  if (!changed) return (shape.text = last!);
+  // join, not +=: one flat string, where += would leave a rope of pieces that every line embedding
+  // this text (and its hash and write) would walk again.
+  const parts: string[] = [];
+  for (const i of shape.order) {
+    const member = shape.members[i];
+    if (member !== undefined) parts.push(member);
+  }
+  return (shape.text = '{' + parts.join(',') + '}');
 }
 
 function writeArray(arr: readonly unknown[], shape: Shape): string {
@@ -205,9 +206,9 @@ function writeArray(arr: readonly unknown[], shape: Shape): string {
   shape.length = arr.length;
   for (let i = 0; i < arr.length; i++) if (writeSlot(shape, i, arr[i])) changed = true;
   if (!changed) return (shape.text = last!);
-  let out = '[';
-  for (let i = 0; i < arr.length; i++) out += (i > 0 ? ',' : '') + (shape.texts[i] ?? 'null');
-  return (shape.text = flat(out + ']'));
+  const parts: string[] = [];
+  for (let i = 0; i < arr.length; i++) parts.push(shape.texts[i] ?? 'null');
+  return (shape.text = '[' + parts.join(',') + ']');
 }
 
 /**
