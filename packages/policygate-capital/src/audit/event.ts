@@ -91,11 +91,15 @@ export function buildAuditEvent(
     engine_version: ENGINE_VERSION,
     policy_hash: policyHash,
     intent: intent.limit_price === undefined ? withMembers(intent, { limit_price: null }) : intent,
-    portfolio_state: withMembers(portfolio, {
-      positions: portfolio.positions ?? {},
-      realized_pnl_today: portfolio.realized_pnl_today ?? 0,
-      unrealized_pnl: portfolio.unrealized_pnl ?? 0,
-    }),
+    portfolio_state:
+      // Copied only when a default must be filled in (as the intent): the event references the caller's objects.
+      portfolio.positions != null && portfolio.realized_pnl_today != null && portfolio.unrealized_pnl != null
+        ? portfolio
+        : withMembers(portfolio, {
+            positions: portfolio.positions ?? {},
+            realized_pnl_today: portfolio.realized_pnl_today ?? 0,
+            unrealized_pnl: portfolio.unrealized_pnl ?? 0,
+          }),
     market_snapshot: market,
     execution_state: executionState,
     decision,
