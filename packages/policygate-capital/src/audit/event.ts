@@ -3,7 +3,7 @@ import type { Decision } from '../engine/types.js';
 import { ValidationError } from '../errors.js';
 import { RFC3339 } from '../model/fields.js';
 import type { ExecutionState, ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
-import { canonicalJson } from '../util/canonical-json.js';
+import { CanonicalWriter } from '../util/canonical-json.js';
 import { withMembers } from '../util/with-members.js';
 import { ENGINE_VERSION } from '../version.js';
 import { UUID, type AuditEvent } from './schema.js';
@@ -109,6 +109,10 @@ export function buildAuditEvent(
   return event;
 }
 
+// Events share their shape and most of their content from one to the next: one writer for them all
+// reuses the text of what did not change (it checks every member on every call).
+const eventWriter = new CanonicalWriter();
+
 /**
  * The canonical one-line JSON of an audit event: keys sorted by code point at every level, no
  * spaces, non-ASCII escaped (as Python's `json.dumps(sort_keys=True, separators=(",", ":"))`), no
@@ -121,5 +125,5 @@ export function buildAuditEvent(
  * ```
  */
 export function serializeAuditEvent(event: AuditEvent): string {
-  return canonicalJson(event);
+  return eventWriter.write(event);
 }

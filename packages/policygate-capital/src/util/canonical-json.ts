@@ -75,13 +75,18 @@ class Shape {
   children: (Shape | undefined)[] = [];
   /** The whole object's or array's text, valid while every slot's text is unchanged. */
   text: string | undefined;
+  /** Whether `text` was flattened (see {@link flat}): done when it is first reused. */
+  flat = false;
 
   reset(isArray: boolean, keys: readonly string[] = []): void {
     let cmp = utf16Order;
     for (const k of keys) if (SURROGATE_OR_ABOVE.test(k)) cmp = compareCodePoints;
     this.isArray = isArray;
     this.keys = keys;
-    this.order = keys.map((_, i) => i).sort((a, b) => cmp(keys[a]!, keys[b]!));
+    this.order = keys.map((_, i) => i);
+    let sorted = true;
+    for (let i = 1; i < keys.length && sorted; i++) sorted = cmp(keys[i - 1]!, keys[i]!) < 0;
+    if (!sorted) this.order.sort((a, b) => cmp(keys[a]!, keys[b]!));
     this.heads = keys.map((k) => quote(k) + ':');
     this.length = 0;
     this.seen = [];
@@ -92,12 +97,13 @@ class Shape {
   }
 }
 
-// A text built with += is a rope (a tree of pieces). The texts kept for reuse are flattened once, so
-// that the lines embedding them are not walked piece by piece again by every hash and write; in V8,
-// reading a character flattens a string in place (cheaper, measured, than Array.join building it flat).
-function flat(text: string): string {
-  if (text.charCodeAt(0) === -1) throw new Error('unreachable'); // uses the read, so it is kept
-  return text;
+// A text built with += is a rope (a tree of pieces). A text reused is flattened once, so that the
+// lines embedding it are not walked piece by piece again by every hash and write; in V8, reading a
+// character flattens a string in place (cheaper, measured, than Array.join building it flat).
+function reuse(shape: Shape, text: string): string {
+  if (!shape.flat && text.charCodeAt(0) === -1) throw new Error('unreachable'); // uses the read, so it is kept
+  shape.flat = true;
+  return (shape.text = text);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -195,13 +201,14 @@ function writeObject(obj: object, shape: Shape): string {
     shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
     changed = true;
   }
-  if (!changed) return (shape.text = last!);
+  if (!changed) return reuse(shape, last!);
   let out = '{';
   for (const i of shape.order) {
     const member = shape.members[i];
     if (member !== undefined) out += (out.length > 1 ? ',' : '') + member;
   }
-  return (shape.text = flat(out + '}'));
+  shape.flat = false;
+  return (shape.text = out + '}');
 }
 
 function writeArray(arr: readonly unknown[], shape: Shape): string {
@@ -211,10 +218,11 @@ function writeArray(arr: readonly unknown[], shape: Shape): string {
   let changed = last === undefined || arr.length !== shape.length;
   shape.length = arr.length;
   for (let i = 0; i < arr.length; i++) if (writeSlot(shape, i, arr[i])) changed = true;
-  if (!changed) return (shape.text = last!);
+  if (!changed) return reuse(shape, last!);
   let out = '[';
   for (let i = 0; i < arr.length; i++) out += (i > 0 ? ',' : '') + (shape.texts[i] ?? 'null');
-  return (shape.text = flat(out + ']'));
+  shape.flat = false;
+  return (shape.text = out + ']');
 }
 
 /**
