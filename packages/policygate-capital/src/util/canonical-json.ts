@@ -75,7 +75,7 @@ class Shape {
   children: (Shape | undefined)[] = [];
   /** The whole object's or array's text, valid while every slot's text is unchanged. */
   text: string | undefined;
-  /** Whether `text` was flattened (see {@link flat}): done when it is first reused. */
+  /** Whether `text` was flattened (see `reuse`): done when it is first reused. */
   flat = false;
 
   reset(isArray: boolean, keys: readonly string[] = []): void {
