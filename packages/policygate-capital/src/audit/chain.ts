@@ -2,7 +2,8 @@
 // writer appended before it. Several writers (processes) may append to one file; each has its own
 // chain, named by `chain_id`, so a chain never depends on how the writers' lines interleave.
 import type { AuditEvent } from './schema.js';
-import { serializeAuditEvent } from './event.js';
+import { CanonicalWriter } from '../util/canonical-json.js';
+import { withMembers } from '../util/with-members.js';
 import { sha256HexSync } from './sha256-sync.js';
 
 /** Where a chain stands: its id, the number of lines written, and the hash of the last one. */
@@ -50,6 +51,9 @@ export class AuditChain {
   /** The chain's id, written as `chain_id` on every line. */
   readonly chainId: string;
   readonly #hash: (text: string) => string;
+  // One writer per chain: consecutive events share their shape and most of their content (the
+  // portfolio, the prices), whose text it reuses once it has checked that nothing changed.
+  readonly #writer = new CanonicalWriter();
   #seq = -1;
   #prev: string | null = null;
 
@@ -64,7 +68,7 @@ export class AuditChain {
    * @throws {RangeError} when the event holds a non-finite number; the chain does not advance.
    */
   next(event: AuditEvent): string {
-    const line = serializeAuditEvent({ ...event, chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev });
+    const line = this.#writer.write(withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev }));
     this.#prev = this.#hash(line);
     this.#seq += 1;
     return line;

@@ -6,6 +6,7 @@ import { createAuditedEvaluator } from '../audit/audited.js';
 import { AuditWriteError } from '../audit/errors.js';
 import { buildAuditEvent } from '../audit/event.js';
 import { readAuditLog } from '../audit/reader.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { replayAuditLog } from '../audit/replay.js';
 import { engine, intent, market, portfolio } from '../audit/test-fixtures.js';
 import { FileAuditSink } from './audit-file-sink.js';
@@ -100,6 +101,33 @@ describe('FileAuditSink, batched', () => {
     expect(sink.stats.writes).toBe(5);
     expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(6);
     await sink.close();
+  });
+
+  it('writes lines bigger than its buffer, and events whose state changes in place between appends, byte for byte', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 300_000 });
+    const eng = await engine();
+    const p = portfolio();
+    const m = market();
+    const expected: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      const i = intent({ intent_id: `big${k}`, qty: 1 + k });
+      // A 100 kB run_id every tenth event: larger than the sink's first buffer.
+      const e = buildAuditEvent(eng.evaluate(i, p, m), i, p, m, undefined, eng.policyHash, { runId: k % 10 === 9 ? 'r'.repeat(100_000) : `run-${k}` });
+      sink.append(e);
+      expected.push(canonicalJson(JSON.parse(JSON.stringify(e))));
+      (m.prices as Record<string, number>).AAPL! += 0.25; // the sink serialized the event already
+    }
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    expect(lines).toHaveLength(40);
+    for (const [k, line] of lines.entries()) {
+      const { chain_id, chain_seq, prev_hash, ...event } = JSON.parse(line) as Record<string, unknown>;
+      expect(chain_seq).toBe(k);
+      expect(canonicalJson(event)).toBe(expected[k]);
+      expect(line).toBe(canonicalJson({ ...event, chain_id, chain_seq, prev_hash }));
+    }
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
   it('writes what it holds on close', async () => {

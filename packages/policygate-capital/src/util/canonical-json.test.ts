@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { CanonicalWriter, canonicalJson } from './canonical-json.js';
 
 // Expected texts from CPython: json.dumps(value, sort_keys=True, separators=(",", ":")).
 const PYTHON_VECTORS: [string, string][] = [
@@ -115,5 +115,75 @@ describe('canonicalJson and frozen maps', () => {
     expect(canonicalJson(live)).toBe('{"a":1}');
     v = 2;
     expect(canonicalJson(live)).toBe('{"a":2}');
+  });
+});
+
+// A writer reuses what it wrote at the same place last time; these values come from a small pool of
+// keys and primitives, so that consecutive values share keys and members, with a few differences.
+const fewKeys = fc.constantFrom('a', 'b', '10', '9', '\uffff', '\ud83d\ude00', 'é');
+const fewPrimitives = fc.constantFrom(0, -0, 1, 2.5, 1e21, '', 'x', 'é', null, true, false, undefined);
+const similar = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' }, fewPrimitives, fewPrimitives, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
+  object: fc.array(fc.tuple(fewKeys, tie('value')), { maxLength: 4 }).map(withKeys),
+}));
+
+describe('CanonicalWriter', () => {
+  it('writes each value of a sequence exactly as canonicalJson does', () => {
+    fc.assert(
+      fc.property(fc.array(similar.value, { minLength: 1, maxLength: 10 }), (values) => {
+        const writer = new CanonicalWriter();
+        for (const v of values) expect(writer.write({ v, fixed: { k: 1 } })).toBe(reference({ v, fixed: { k: 1 } }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('sees what the caller changed in place between two writes', () => {
+    fc.assert(
+      fc.property(similar.object, fc.array(fc.tuple(fewKeys, fc.option(similar.value, { nil: undefined }), fc.boolean()), { maxLength: 8 }), (obj, edits) => {
+        const writer = new CanonicalWriter();
+        const o = obj as Record<string, unknown>;
+        expect(writer.write({ o })).toBe(reference({ o }));
+        for (const [k, v, remove] of edits) {
+          if (remove) delete o[k];
+          else o[k] = v;
+          expect(writer.write({ o })).toBe(reference({ o }));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('writes a map whose numbers change one by one, or whose keys come in another order', () => {
+    const writer = new CanonicalWriter();
+    const prices: Record<string, number> = { SPY: 400, AAPL: 200, '10': 1.5 };
+    const check = () => expect(writer.write({ prices })).toBe(reference({ prices }));
+    check();
+    prices.AAPL = 200.25;
+    check();
+    prices.SPY = -0;
+    check();
+    const moved = { AAPL: 200.25, '10': 1.5, SPY: 0 };
+    expect(writer.write({ prices: moved })).toBe(writer.write({ prices }));
+    expect(writer.write({ prices: [1, 2] })).toBe('{"prices":[1,2]}');
+    expect(writer.write({ prices: {} })).toBe('{"prices":{}}');
+  });
+
+  it('refuses a non-finite number without remembering a half-written value', () => {
+    const writer = new CanonicalWriter();
+    const m: Record<string, number> = { a: 1, b: 2 };
+    expect(writer.write({ m })).toBe('{"m":{"a":1,"b":2}}');
+    m.a = 3;
+    m.b = NaN;
+    expect(() => writer.write({ m })).toThrow(RangeError);
+    m.b = 2;
+    expect(writer.write({ m })).toBe('{"m":{"a":3,"b":2}}');
+  });
+
+  it('writes a value met again from a getter with a writer of its own', () => {
+    const writer = new CanonicalWriter();
+    const inner = { z: 1, y: 2 };
+    const outer = { get b() { return writer.write(inner); }, a: inner };
+    expect(writer.write(outer)).toBe('{"a":{"y":2,"z":1},"b":"{\\"y\\":2,\\"z\\":1}"}');
   });
 });

@@ -23,46 +23,10 @@ function quote(s: string): string {
   return NON_ASCII.test(json) ? json.replace(NON_ASCII_G, escapeNonAscii) : json;
 }
 
-function sortedKeys(obj: object): string[] {
-  const keys = Object.keys(obj);
-  for (const k of keys) if (SURROGATE_OR_ABOVE.test(k)) return keys.sort(compareCodePoints);
-  return keys.sort();
-}
+const utf16Order = (a: string, b: string): number => (a < b ? -1 : 1); // keys of one object are distinct
 
-// Fast path for the big maps of an audit event (positions, prices, counts by strategy): a plain
-// object whose keys are already in order and whose values are all finite numbers is written by the
-// native JSON.stringify, which then gives exactly the canonical text — unless a key holds a
-// non-ASCII character (escaping, and code-point vs UTF-16 order), in which case the general path runs.
-function flatNumbersInOrder(obj: object): string | undefined {
-  const proto = Object.getPrototypeOf(obj);
-  if (proto !== Object.prototype && proto !== null) return undefined; // e.g. a Date's toJSON
-  const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) {
-    const v = (obj as Record<string, unknown>)[keys[i]!];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
-    if (i > 0 && !(keys[i - 1]! < keys[i]!)) return undefined;
-  }
-  const json = JSON.stringify(obj);
-  return NON_ASCII.test(json) ? undefined : json;
-}
-
-// Frozen flat maps (a frozen snapshot's positions or prices: data properties holding primitives) cannot change,
-// so their text is computed once. An audit event re-serializes the same snapshot for every order
-// checked against it; a WeakMap lets the text go with the snapshot.
-const frozenText = new WeakMap<object, string>();
-
-function write(value: unknown): string | undefined {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.isFrozen(value)) {
-    const cached = frozenText.get(value);
-    if (cached !== undefined) return cached;
-    const text = writeValue(value);
-    if (text !== undefined && isImmutableFlat(value)) frozenText.set(value, text);
-    return text;
-  }
-  return writeValue(value);
-}
-
-function writeValue(value: unknown): string | undefined {
+/** The text of a primitive; undefined for what JSON omits (undefined, functions, symbols). */
+function primitiveText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return quote(value);
@@ -71,34 +35,194 @@ function writeValue(value: unknown): string | undefined {
       return String(value); // the same digits as JSON.stringify for every finite number
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ',';
-          out += write(value[i]) ?? 'null';
-        }
-        return out + ']';
-      }
-      const fast = flatNumbersInOrder(value);
-      if (fast !== undefined) return fast;
-      let out = '{';
-      let first = true;
-      for (const key of sortedKeys(value)) {
-        const text = write((value as Record<string, unknown>)[key]);
-        if (text === undefined) continue;
-        out += (first ? '' : ',') + quote(key) + ':' + text;
-        first = false;
-      }
-      return out + '}';
-    }
     case 'bigint':
       throw new TypeError('cannot serialize a BigInt');
     default:
-      // undefined, functions and symbols: omitted from objects, null in arrays (as JSON.stringify).
-      return undefined;
+      // null; undefined, functions and symbols: omitted from objects, null in arrays (as JSON.stringify).
+      return value === null ? 'null' : undefined;
   }
+}
+
+// Marks a slot that last held an object or array: such a value is written afresh every time, as
+// the caller may have changed it in place.
+const NESTED = Symbol('nested');
+
+/**
+ * What a writer remembers of the objects (or arrays) it met at one place of the value tree — the
+ * audit event's `market_snapshot.prices`, say: their keys as enumerated, in what order those sort,
+ * and the text of each member. Everything is checked again on every call (the keys, each key by
+ * identity, each primitive value by `===`), so a hit saves work and never changes the output; a
+ * member whose value changed is written afresh, and so is its object's text.
+ */
+class Shape {
+  /** Whether the values met here were arrays; a change of kind starts afresh. */
+  isArray: boolean | undefined;
+  /** Own enumerable keys in enumeration order, as last seen (objects only). */
+  keys: readonly string[] = [];
+  /** Enumeration indexes in the code-point order of their keys (objects only). */
+  order: number[] = [];
+  /** Per enumeration index: `"key":` (objects only). */
+  heads: string[] = [];
+  /** The length last written (arrays only). */
+  length = 0;
+  /** Per slot (enumeration index or array index): the primitive last written there, or NESTED. */
+  seen: unknown[] = [];
+  /** Per slot: the text last written there (undefined: omitted). */
+  texts: (string | undefined)[] = [];
+  /** Per enumeration index: `"key":` and the text (undefined: omitted) (objects only). */
+  members: (string | undefined)[] = [];
+  /** Per slot holding objects or arrays: their shape. */
+  children: (Shape | undefined)[] = [];
+  /** The whole object's or array's text, valid while every slot's text is unchanged. */
+  text: string | undefined;
+  /** Whether `text` was flattened (see `reuse`): done when it is first reused. */
+  flat = false;
+
+  reset(isArray: boolean, keys: readonly string[] = []): void {
+    let cmp = utf16Order;
+    for (const k of keys) if (SURROGATE_OR_ABOVE.test(k)) cmp = compareCodePoints;
+    this.isArray = isArray;
+    this.keys = keys;
+    this.order = keys.map((_, i) => i);
+    let sorted = true;
+    for (let i = 1; i < keys.length && sorted; i++) sorted = cmp(keys[i - 1]!, keys[i]!) < 0;
+    if (!sorted) this.order.sort((a, b) => cmp(keys[a]!, keys[b]!));
+    this.heads = keys.map((k) => quote(k) + ':');
+    this.length = 0;
+    this.seen = [];
+    this.texts = [];
+    this.members = [];
+    this.children = [];
+    this.text = undefined;
+  }
+}
+
+// A text built with += is a rope (a tree of pieces). A text reused is flattened once, so that the
+// lines embedding it are not walked piece by piece again by every hash and write; in V8, reading a
+// character flattens a string in place (cheaper, measured, than Array.join building it flat).
+function reuse(shape: Shape, text: string): string {
+  if (!shape.flat && text.charCodeAt(0) === -1) throw new Error('unreachable'); // uses the read, so it is kept
+  shape.flat = true;
+  return (shape.text = text);
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Frozen flat maps (a frozen snapshot's positions or prices: data properties holding primitives)
+// cannot change, so their text is computed once. An audit event re-serializes the same snapshot
+// for every order checked against it; a WeakMap lets the text go with the snapshot.
+const frozenText = new WeakMap<object, string>();
+
+/**
+ * Writes canonical JSON (see {@link canonicalJson}) and remembers, per place in the value tree, the
+ * sorted keys and the text of each member, so that writing values of the same shape again — audit
+ * events, one per evaluation, whose portfolio and prices rarely change between two orders — only
+ * writes what changed. The output is always exactly `canonicalJson(value)`: keys are compared on
+ * every call and only primitive values are reused (by `===`), never objects, which may have been
+ * mutated in place. One writer serves one kind of value (e.g. one audit chain); it keeps the last
+ * text written in memory.
+ *
+ * @example
+ * ```ts
+ * const writer = new CanonicalWriter()
+ * writer.write({ b: 1, a: [2] }) // '{"a":[2],"b":1}'
+ * ```
+ */
+export class CanonicalWriter {
+  readonly #root = new Shape();
+  #busy = false;
+
+  /**
+   * The canonical text of `value` ('null' for a value JSON omits, as `canonicalJson`).
+   *
+   * @throws {RangeError} when `value` holds a non-finite number.
+   * @throws {TypeError} when `value` holds a BigInt.
+   */
+  write(value: unknown): string {
+    // A getter that writes through this same writer would reuse the shapes being filled in.
+    if (this.#busy) return new CanonicalWriter().write(value);
+    this.#busy = true;
+    try {
+      return (typeof value === 'object' && value !== null ? writeNested(value, this.#root) : primitiveText(value)) ?? 'null';
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
+
+function writeNested(value: object, shape: Shape): string {
+  if (Array.isArray(value)) return writeArray(value, shape);
+  if (Object.isFrozen(value)) {
+    const cached = frozenText.get(value);
+    if (cached !== undefined) return cached;
+    const text = writeObject(value, shape);
+    if (isImmutableFlat(value)) frozenText.set(value, text);
+    return text;
+  }
+  return writeObject(value, shape);
+}
+
+// Writes one member into its slot; true when its text differs from the last one written there.
+// Invariant: texts[slot] is the text of seen[slot] when that is a primitive (an empty slot holds
+// undefined, whose text is undefined), the last text of the nested value when it is NESTED.
+function writeSlot(shape: Shape, slot: number, value: unknown): boolean {
+  let text: string | undefined;
+  if (typeof value === 'object' && value !== null) {
+    shape.seen[slot] = NESTED;
+    text = writeNested(value, (shape.children[slot] ??= new Shape()));
+  } else if (shape.seen[slot] === value) {
+    return false; // the same primitive as last time: the same text
+  } else {
+    text = primitiveText(value);
+    shape.seen[slot] = value;
+  }
+  if (text === shape.texts[slot]) return false;
+  shape.texts[slot] = text;
+  return true;
+}
+
+function writeObject(obj: object, shape: Shape): string {
+  const keys = Object.keys(obj);
+  if (shape.isArray !== false || !sameKeys(keys, shape.keys)) shape.reset(false, keys);
+  let values: unknown[] = Object.values(obj);
+  // Object.values skips a member that a getter deleted meanwhile; read key by key then.
+  if (values.length !== keys.length) values = keys.map((k) => (obj as Record<string, unknown>)[k]);
+  // Cleared while the slots are written: if one throws (a non-finite number), the next call rebuilds.
+  const last = shape.text;
+  shape.text = undefined;
+  let changed = last === undefined;
+  for (let i = 0; i < values.length; i++) {
+    if (!writeSlot(shape, i, values[i])) continue;
+    const text = shape.texts[i];
+    shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
+    changed = true;
+  }
+  if (!changed) return reuse(shape, last!);
+  let out = '{';
+  for (const i of shape.order) {
+    const member = shape.members[i];
+    if (member !== undefined) out += (out.length > 1 ? ',' : '') + member;
+  }
+  shape.flat = false;
+  return (shape.text = out + '}');
+}
+
+function writeArray(arr: readonly unknown[], shape: Shape): string {
+  if (shape.isArray !== true) shape.reset(true);
+  const last = shape.text;
+  shape.text = undefined;
+  let changed = last === undefined || arr.length !== shape.length;
+  shape.length = arr.length;
+  for (let i = 0; i < arr.length; i++) if (writeSlot(shape, i, arr[i])) changed = true;
+  if (!changed) return reuse(shape, last!);
+  let out = '[';
+  for (let i = 0; i < arr.length; i++) out += (i > 0 ? ',' : '') + (shape.texts[i] ?? 'null');
+  shape.flat = false;
+  return (shape.text = out + ']');
 }
 
 /**
@@ -113,5 +237,5 @@ function writeValue(value: unknown): string | undefined {
  * ```
  */
 export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+  return new CanonicalWriter().write(value);
 }

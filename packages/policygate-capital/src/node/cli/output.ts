@@ -2,7 +2,7 @@
 // back-pressure and a closed pipe (`policygate-eval … | head -1` must not crash).
 import type { Writable } from 'node:stream';
 import { PolicyGateError } from '../../errors.js';
-import { canonicalJson } from '../../util/canonical-json.js';
+import { CanonicalWriter } from '../../util/canonical-json.js';
 import { parseOptions, UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
 import type { CliIo } from './eval.js';
 import { ENGINE_VERSION } from '../../version.js';
@@ -18,6 +18,9 @@ import { ENGINE_VERSION } from '../../version.js';
  */
 export const EXIT = { ok: 0, deny: 1, error: 2 } as const;
 
+// A stream prints one decision after another: one writer reuses the text of what did not change.
+const writer = new CanonicalWriter();
+
 /**
  * JSON with keys sorted by code point at every level (as Python's `sort_keys=True`) and non-ASCII
  * escaped: the core's canonical JSON (one line, no spaces), or with `pretty` the same text indented
@@ -32,7 +35,7 @@ export const EXIT = { ok: 0, deny: 1, error: 2 } as const;
  * ```
  */
 export function formatJson(value: unknown, pretty = false): string {
-  const line = canonicalJson(value);
+  const line = writer.write(value);
   return pretty ? indent(line) : line;
 }
 
