@@ -61,6 +61,29 @@ describe('CompensatedSum', () => {
     );
   });
 
+  it('addAllTwice: both sums exact or NaN, whether the terms span a few or hundreds of orders of magnitude', () => {
+    const term = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.integer({ min: -1e6, max: 1e6 }).map((i) => i * 0.01), fc.constantFrom(1e-200, -3e-150, 0.1));
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 60 }), term, (xs, t) => {
+        const terms = Float64Array.from(xs.filter((x) => x !== 0));
+        const absolute = new CompensatedSum();
+        const signed = new CompensatedSum();
+        CompensatedSum.addAllTwice(absolute, signed, terms, terms.length);
+        const gross = absolute.plus(Math.abs(t));
+        const net = signed.plus(t);
+        if (!Number.isNaN(gross)) expect(gross).toBe(sum([...terms].map(Math.abs).concat(Math.abs(t))));
+        if (!Number.isNaN(net)) expect(net).toBe(sum([...terms, t]));
+      }),
+      { numRuns: 20000 },
+    );
+    // Prices in cents times whole quantities: the compensation is proved exact, ties are decided.
+    const cents = Float64Array.from({ length: 50 }, (_, i) => (i % 2 ? 1 : -1) * (1 + (i % 7)) * (10 + (i % 97) * 0.37));
+    const absolute = new CompensatedSum();
+    const signed = new CompensatedSum();
+    CompensatedSum.addAllTwice(absolute, signed, cents, 50);
+    for (const t of [0, 44.44, -12.5, 1e-3]) expect(signed.plus(t)).toBe(sum([...cents, t]));
+  });
+
   it('certifies the sums of a portfolio, ties and exact cancellation included; refuses zero and overflow', () => {
     const xs = Array.from({ length: 50 }, (_, i) => (5 + (i % 7)) * (20 + i * 1.37));
     expect(certifiedOrNaN(xs, 2000)).toBe(sum([...xs, 2000]));
