@@ -33,17 +33,21 @@ function requireObject(value: unknown, what: string): Record<string, number> {
   return value as Record<string, number>;
 }
 
+const NONE_MISSING: readonly string[] = Object.freeze([]);
+
 /**
  * SYS-001's symbols: the intent's, then every other non-zero holding without a valid price, in
  * sorted order. As a side effect, `holdings` holds the other holdings' exposure sums.
  */
-export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): string[] {
+export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): readonly string[] {
   const symbol = intent.instrument.symbol;
   if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
   const prices = requireObject(market.prices, 'market.prices');
   const positions = requireObject(portfolio.positions ?? {}, 'portfolio.positions');
-  const missing: string[] = isValidPrice(own(prices, symbol)) ? [] : [symbol];
+  const priced = isValidPrice(own(prices, symbol));
   const held = scanHoldings(positions, prices, symbol).missing;
+  if (priced && !held) return NONE_MISSING;
+  const missing = priced ? [] : [symbol];
   if (held) missing.push(...held.sort(compareCodePoints));
   return missing;
 }
@@ -160,11 +164,10 @@ function decideChecked(
     metrics = metricsFromSums(equity, sod, peak, h.gross, h.net, price, current, side, qty);
   }
   const limits = resolveLimits(compiled, symbol, strategyId);
-  return decideFromMetrics(compiled, intent, limits, metrics, equity, {
-    killSwitchActive,
-    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
-    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
-  });
+  counts.killSwitchActive = killSwitchActive;
+  counts.globalCount = count(execution.orders_last_60s_global, 'execution.orders_last_60s_global');
+  counts.strategyCount = count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`);
+  return decideFromMetrics(compiled, intent, limits, metrics, equity, counts);
 }
 
 /** The execution-state figures the rules read. */
@@ -173,6 +176,9 @@ export interface ExecutionCounts {
   globalCount: number;
   strategyCount: number;
 }
+
+// Reused per call (evaluation is synchronous): decideFromMetrics copies what it keeps.
+const counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0 };
 
 /**
  * Steps 3–6 of SPEC "Evaluation" from computed metrics: the rules in order, the evidence, the
@@ -252,7 +258,7 @@ function decide(
   execution: ExecutionStateInput,
 ): Decision {
   const intentId = safeIntentId(intent);
-  let missing: string[];
+  let missing: readonly string[];
   try {
     missing = missingPrices(intent, portfolio, market);
   } catch (e) {
