@@ -158,9 +158,9 @@ export class CompensatedSum implements Sum {
    * one loop (the gross and net exposure of the holdings). Cheaper than `add` per term: instead of
    * splitting every addition to `c`, it proves them all exact at once. Each term is a multiple of
    * the ulp of the smallest one (q), and so is every running sum and every error; while Σ|e| stays
-   * below 2^52·q, every partial sum of the errors is a multiple of q below 2^53·q — a double — so
-   * `c` never rounded. That holds unless the terms span some 40 orders of magnitude; otherwise `a`
-   * gets the classic bound of n roundings, n·2^-51·Σ|e|.
+   * below half the smallest term (< 2^52·q), every partial sum of the errors is a multiple of q
+   * below 2^53·q — a double — so `c` never rounded. That holds unless the terms span some 14 orders
+   * of magnitude; otherwise `a` gets the classic bound of n roundings, n·2^-51·Σ|e|.
    */
   static addAllTwice(absolute: CompensatedSum, signed: CompensatedSum, terms: Float64Array, count: number): void {
     let { s: s1, c: c1 } = absolute;
@@ -187,9 +187,8 @@ export class CompensatedSum implements Sum {
       s1 = t1;
       s2 = t2;
     }
-    // A power of two at most ulp(smallest) (log2 may be off by one next to a power of two).
-    const q = 2 ** (Math.floor(Math.log2(smallest)) - 53);
-    const roundings = (errors: number) => (fresh && errors < 2 ** 52 * q ? 0 : count * 2 ** -51 * errors);
+    // smallest < 2^53·q, so Σ|e| < smallest / 2 keeps every partial sum of the errors below it.
+    const roundings = (errors: number) => (fresh && errors < smallest / 2 ? 0 : count * 2 ** -51 * errors);
     absolute.s = s1;
     absolute.c = c1;
     absolute.a += roundings(errors1);
