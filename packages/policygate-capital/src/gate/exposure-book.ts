@@ -29,8 +29,10 @@ export class ExposureBook {
   private netValue = 0;
   // What the exact sums hold beyond their rounded values, so that a check can swap one term with a
   // certified compensated sum (a few flops) instead of copying and re-rounding an ExactSum.
-  private grossSplit: [number, number, boolean] = [0, 0, true];
-  private netSplit: [number, number, boolean] = [0, 0, true];
+  // Computed on the first check after a change (a snapshot re-marking 5,000 symbols changes the
+  // totals 5,000 times, and only the last split is used).
+  private grossSplit: [number, number, boolean] | undefined;
+  private netSplit: [number, number, boolean] | undefined;
   // An overflowing product (|q·p| = Infinity) poisons an exact sum for good: from then on the book
   // is rebuilt from scratch on the next read instead of being updated.
   private poisoned = false;
@@ -56,7 +58,7 @@ export class ExposureBook {
   /** Gross after replacing one symbol's term `before` (= q·p now) with `after`. Exact, rounded once. */
   grossAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    const [hi, lo, exact] = this.grossSplit;
+    const [hi, lo, exact] = (this.grossSplit ??= this.gross.split());
     const certain = fast.seed(hi, lo, exact).add(-Math.abs(before)).plus(Math.abs(after));
     if (certain === certain) return certain;
     scratch.copyFrom(this.gross);
@@ -67,7 +69,7 @@ export class ExposureBook {
   /** Net (signed) after replacing one symbol's term `before` with `after`. Exact, rounded once. */
   netAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
-    const [hi, lo, exact] = this.netSplit;
+    const [hi, lo, exact] = (this.netSplit ??= this.net.split());
     const certain = fast.seed(hi, lo, exact).add(-before).plus(after);
     if (certain === certain) return certain;
     scratch.copyFrom(this.net);
@@ -181,10 +183,9 @@ export class ExposureBook {
   }
 
   private rounded(): void {
-    this.grossSplit = this.gross.split();
-    this.netSplit = this.net.split();
-    this.grossValue = this.grossSplit[0];
-    this.netValue = this.netSplit[0];
+    this.grossValue = this.gross.value();
+    this.netValue = this.net.value();
+    this.grossSplit = this.netSplit = undefined;
   }
 
   /** Sums every held, priced position from scratch. O(positions); used on load and after overflow. */
