@@ -35,16 +35,21 @@ function requireObject(value: unknown, what: string): Record<string, number> {
 
 const NONE_MISSING: readonly string[] = Object.freeze([]);
 
+/** The intent symbol's price as `missingPrices` read it (module-level, as `holdings`: read once per call). */
+let intentPrice: number | undefined;
+
 /**
  * SYS-001's symbols: the intent's, then every other non-zero holding without a valid price, in
- * sorted order. As a side effect, `holdings` holds the other holdings' exposure sums.
+ * sorted order. As a side effect, `holdings` holds the other holdings' exposure sums, and
+ * `intentPrice` the intent symbol's price.
  */
 export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): readonly string[] {
   const symbol = intent.instrument.symbol;
   if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
   const prices = requireObject(market.prices, 'market.prices');
   const positions = requireObject(portfolio.positions ?? {}, 'portfolio.positions');
-  const priced = isValidPrice(own(prices, symbol));
+  intentPrice = own(prices, symbol);
+  const priced = isValidPrice(intentPrice);
   const held = scanHoldings(positions, prices, symbol).missing;
   if (priced && !held) return NONE_MISSING;
   const missing = priced ? [] : [symbol];
@@ -151,10 +156,10 @@ function decideChecked(
   const killSwitchActive = execution.kill_switch_active ?? false;
   if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
 
-  // missingPrices() ran first and left the other holdings' sums in `holdings`.
+  // missingPrices() ran first and left the other holdings' sums in `holdings`, and a valid price.
   if (holdings.bad) throw new Error(`position quantity for '${holdings.bad[0]}' is not a finite number`);
   const positions = portfolio.positions ?? {};
-  const price = market.prices[symbol]!;
+  const price = intentPrice!;
   const current = currentQuantity(positions, symbol);
   let metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, price, current, side, qty);
   if (!certified(metrics)) {
