@@ -318,8 +318,29 @@ export function evaluateCompiled(
   market: MarketSnapshot,
   execution: ExecutionStateInput = EMPTY_EXECUTION,
 ): Decision {
-  const start = performance.now();
-  const decision = decide(compiled, intent, portfolio, market, execution);
-  decision.eval_ms = pyRound(performance.now() - start, 3);
-  return decision;
+  if (evaluating) return nestedCallDecision(compiled, intent, 'evaluate');
+  evaluating = true;
+  try {
+    const start = performance.now();
+    const decision = decide(compiled, intent, portfolio, market, execution);
+    decision.eval_ms = pyRound(performance.now() - start, 3);
+    return decision;
+  } finally {
+    evaluating = false;
+  }
+}
+
+// An evaluation keeps its intermediate results at module level (`holdings`, `intentPrice`,
+// `counts`); a getter or Proxy on an input that called evaluate again would overwrite them halfway.
+let evaluating = false;
+
+/**
+ * DENY with SYS-002 for a call made from inside another (by a getter or a Proxy trap on the outer
+ * call's inputs): it cannot be evaluated without corrupting the outer one, and in doubt the engine
+ * denies, whatever `defaults.decision` says. Internal (shared with the gate).
+ */
+export function nestedCallDecision(compiled: CompiledPolicy | Error, intent: unknown, what: string): Decision {
+  const d = systemError(compiled, safeIntentId(intent), new Error(`${what} was called from inside another ${what} (by a getter or a Proxy on its inputs)`));
+  d.decision = 'DENY';
+  return d;
 }

@@ -19,7 +19,7 @@ import * as v from 'valibot';
 import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
 import type { AuditEvent } from '../audit/schema.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
-import { compareCodePoints, decideFromMetrics, missingPriceDecision, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
+import { compareCodePoints, decideFromMetrics, missingPriceDecision, nestedCallDecision, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
 import {
   dailyLoss,
@@ -273,6 +273,7 @@ export class PolicyGate {
   private at: number | null = null;
   private strategy: string | undefined;
   private strategyWindow: TimeWindow | undefined;
+  private checking = false;
 
   /**
    * Creates a gate for `engine`'s policy, optionally with a starting portfolio and market.
@@ -382,6 +383,21 @@ export class PolicyGate {
   }
 
   private run(intent: OrderIntent, market: MarketSnapshot | undefined, capture: boolean): Decision | GateCheck {
+    // A getter or Proxy on the intent or market that checked an order with this gate would change
+    // its clock, windows and book halfway through this check: such a nested check is denied.
+    if (this.checking) {
+      const d = nestedCallDecision(this.compiled, intent, 'PolicyGate.check');
+      return capture ? this.captured(d, intent, this.clockUs) : d;
+    }
+    this.checking = true;
+    try {
+      return this.runChecked(intent, market, capture);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private runChecked(intent: OrderIntent, market: MarketSnapshot | undefined, capture: boolean): Decision | GateCheck {
     const start = performance.now();
     const intentId = safeIntentId(intent);
     const killed = this.kill.active;
