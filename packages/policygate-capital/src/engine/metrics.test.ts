@@ -110,6 +110,30 @@ describe('scanHoldings per call: compensated sums and the remembered key layout'
     expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
   });
 
+  it('reads a getter on a record each call, and stays exact when the getter changes the record', () => {
+    const positions = buildRecord(Object.entries({ A: 1, B: 2, C: 3 }));
+    const prices = buildRecord(Object.entries({ A: 10, B: 20, C: 30 }));
+    expect(scan(positions, prices, 'X').gross).toBe(140); // learn the layout
+    let b = 2;
+    Object.defineProperty(positions, 'B', { enumerable: true, configurable: true, get: () => b });
+    b = 4;
+    expect(scan(positions, prices, 'X')).toMatchObject({ gross: 180, net: 180 });
+    b = -4;
+    expect(scan(positions, prices, 'X')).toMatchObject({ gross: 180, net: 20 });
+    // A getter that deletes a later key while the record is being read: C is not summed, and the
+    // result is what reading by key gives.
+    Object.defineProperty(positions, 'B', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        delete positions.C;
+        return 2;
+      },
+    });
+    expect(scan(positions, prices, 'X')).toMatchObject({ gross: 50, net: 50 });
+    expect(Object.keys(positions)).toEqual(['A', 'B']);
+  });
+
   it('ignores enumerable keys inherited from a prototype', () => {
     const positions = buildRecord([['B', 2]]);
     const prices = buildRecord([['A', 10]]);
