@@ -110,6 +110,17 @@ describe('scanHoldings per call: compensated sums and the remembered key layout'
     expect(scan(positions, hidden, 'X')).toMatchObject({ gross: 140, missing: undefined });
   });
 
+  it('keeps one layout per record: accounts of different shapes checked in turn', () => {
+    const prices = buildRecord(Object.entries({ A: 10, B: 20, C: 30, D: 40 }));
+    const accounts = [{ A: 1, B: 2 }, { C: 3, A: -1 }, { D: 4 }, { B: 1, C: 1, D: 1 }].map((p) => buildRecord(Object.entries(p)));
+    const want = accounts.map((p) => reference(p, prices, 'X'));
+    for (let round = 0; round < 4; round++) {
+      accounts.forEach((p, i) => expect(scan(p, prices, 'X')).toMatchObject(want[i]!));
+    }
+    accounts[1]!.A = -2; // a value changed in place: read, not remembered
+    expect(scan(accounts[1]!, prices, 'X').net).toBe(70);
+  });
+
   it('reads a getter on a record each call, and stays exact when the getter changes the record', () => {
     const positions = buildRecord(Object.entries({ A: 1, B: 2, C: 3 }));
     const prices = buildRecord(Object.entries({ A: 10, B: 20, C: 30 }));

@@ -98,8 +98,8 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
 }
 
 /**
- * The key lists of the last `positions`/`prices` pair summed per call, and where each position's
- * price sits among the price keys. A trading system evaluates order after order against objects of
+ * The key lists of a `positions`/`prices` pair summed per call, and where each position's price
+ * sits among the price keys. A trading system evaluates order after order against objects of
  * one shape (the same symbols in the same order; only values change): then both objects are read
  * with `for…in`, which V8 serves from the object's own layout, instead of 2 × 50 lookups by key —
  * the bulk of a 50-position evaluation. Only for records the SDK built (util/records.ts): on an
@@ -109,25 +109,20 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
  * trusted that was not read in this call.
  */
 class Layout {
-  positionKeys: string[] = [];
-  priceKeys: string[] = [];
   /** For each position key, the index of its price key, or -1 when `prices` has none. */
-  priceIndex = new Int32Array(0);
-  prices = new Float64Array(0);
-  terms = new Float64Array(0);
-  /** Rebuilds since the last call that found its shape: a caller whose shape keeps changing stops paying for them. */
-  wasted = 0;
-  hit = false;
+  readonly priceIndex: Int32Array;
+  readonly prices: Float64Array;
+  readonly terms: Float64Array;
 
-  learn(positionKeys: string[], priceKeys: string[]): void {
+  constructor(
+    readonly positionKeys: readonly string[],
+    readonly priceKeys: readonly string[],
+  ) {
     const index = new Map<string, number>();
     priceKeys.forEach((k, j) => index.set(k, j));
-    this.positionKeys = positionKeys;
-    this.priceKeys = priceKeys;
     this.priceIndex = Int32Array.from(positionKeys, (k) => index.get(k) ?? -1);
     this.terms = new Float64Array(positionKeys.length);
     this.prices = new Float64Array(priceKeys.length);
-    this.hit = false;
   }
 
   /**
@@ -169,26 +164,40 @@ class Layout {
 
 const asNumber = (x: unknown): number => (typeof x === 'number' ? x : NaN);
 
-const layout = new Layout();
+// The layout learned for each positions record (a service checking several accounts in turn keeps
+// one per account), and the last one used, for a record of a shape seen before (one parsed anew
+// for every message). `misses` counts the calls since a layout last matched: a caller whose shape
+// keeps changing stops paying to learn them (after two, only every 16th).
+const layouts = new WeakMap<object, Layout>();
+let last: Layout | undefined;
+let misses = 0;
 // Reading the price keys costs O(prices); past this many per position, reading by key is cheaper.
 const MAX_PRICES_PER_POSITION = 4;
 
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */
 function sumPerCall(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): void {
   const readable = isBuiltRecord(positions) && isBuiltRecord(prices);
-  if (readable && layout.sum(positions, prices, exclude, into)) {
-    layout.hit = true;
-    layout.wasted = 0;
-    return;
+  if (readable) {
+    const known = layouts.get(positions);
+    let layout: Layout | undefined;
+    if (known?.sum(positions, prices, exclude, into)) layout = known;
+    else if (last !== known && last?.sum(positions, prices, exclude, into)) layout = last;
+    if (layout !== undefined) {
+      last = layout;
+      misses = 0;
+      return;
+    }
   }
   sumHoldings(positions, prices, exclude, into);
   if (!readable) return;
-  // Learn this shape, unless the last ones were never seen again (then only every 16th miss).
-  if (!layout.hit) layout.wasted++;
-  if (layout.wasted < 2 || layout.wasted % 16 === 0) {
+  misses++;
+  if (misses <= 2 || misses % 16 === 0) {
     const positionKeys = Object.keys(positions);
     const priceKeys = Object.keys(prices);
-    if (priceKeys.length <= MAX_PRICES_PER_POSITION * positionKeys.length + 16) layout.learn(positionKeys, priceKeys);
+    if (priceKeys.length <= MAX_PRICES_PER_POSITION * positionKeys.length + 16) {
+      last = new Layout(positionKeys, priceKeys);
+      layouts.set(positions, last);
+    }
   }
 }
 
