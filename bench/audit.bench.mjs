@@ -89,7 +89,7 @@ const tasks = [
     fn: () => batchedCopies.append(eventCopy()), target: TARGET_BATCHED, sink: batchedCopies,
   },
   { name: 'batched: build + append, 2 of 51 prices differ from the previous event', per: 1, fn: () => batchedOneMoves.append(eventTwoDiffer()), sink: batchedOneMoves },
-  { name: 'batched: build + append, all 51 prices differ from the previous event', per: 1, fn: () => batchedAllMove.append(eventAllDiffer()), sink: batchedAllMove },
+  { name: 'batched: build + append, all 51 prices differ from the previous event', per: 1, fn: () => batchedAllMove.append(eventAllDiffer()), sink: batchedAllMove, check: true },
   {
     name: 'batched: evaluate + build + append (createAuditedEvaluator)', per: 1,
     fn: () => auditedBatched(intent, portfolio, market, execution), sink: batchedE2E,

@@ -7,7 +7,7 @@ import { createAuditedEvaluator, PolicyEngine, PolicyGateError } from '../../pac
 import { FileAuditSink, type FileAuditSinkMode } from '../../packages/policygate-capital/src/node/index.js';
 
 interface Config {
-  task: 'append' | 'open' | 'exit-unflushed' | 'exit-after-failure';
+  task: 'append' | 'open' | 'exit-unflushed' | 'exit-in-flight' | 'exit-after-failure';
   path: string;
   policyPath: string;
   mode: FileAuditSinkMode;
@@ -93,6 +93,26 @@ async function exitUnflushed(): Promise<void> {
   process.exit(0);
 }
 
+// Appends in batched mode until a big batch has just been handed to the writer thread, appends 3
+// more events and exits at once: the exit hook must let the writer finish (the write of 16 MiB
+// takes milliseconds), then write the 3 buffered lines after it.
+async function exitInFlight(): Promise<void> {
+  const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
+  const sink = await FileAuditSink.open(config.path, { mode: 'batched', maxBatchBytes: 16 << 20 });
+  const audited = createAuditedEvaluator(engine, sink);
+  let k = 0;
+  const order = () =>
+    audited(
+      { intent_id: `x${k++}`, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1 + k, limit_price: null },
+      { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+      { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
+    );
+  while (sink.stats.writes === 0) await order();
+  for (let i = 0; i < 3; i++) await order();
+  process.stdout.write(JSON.stringify({ head: sink.head, stats: sink.stats, count: k }) + '\n');
+  process.exit(0);
+}
+
 // A background write fails and nothing is told (no onError, no later append, flush or close).
 async function exitAfterFailure(): Promise<void> {
   const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
@@ -105,5 +125,5 @@ async function exitAfterFailure(): Promise<void> {
   // The process then ends normally; the write fails in the background.
 }
 
-const tasks = { append, open, 'exit-unflushed': exitUnflushed, 'exit-after-failure': exitAfterFailure };
+const tasks = { append, open, 'exit-unflushed': exitUnflushed, 'exit-in-flight': exitInFlight, 'exit-after-failure': exitAfterFailure };
 await tasks[config.task]();

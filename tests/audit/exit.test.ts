@@ -30,6 +30,18 @@ describe('a batched FileAuditSink at process exit', () => {
     expect(log.chainBreaks).toEqual([]);
   });
 
+  it('lets the writer thread finish the batch it holds, then writes the lines still buffered after it', async () => {
+    const path = join(dir, 'in-flight.jsonl');
+    const r = run({ task: 'exit-in-flight', path });
+    expect(r.status, r.stderr).toBe(0);
+    const { head, stats, count } = JSON.parse(r.stdout);
+    expect(stats.writes).toBe(1); // one 16 MiB batch handed over, 3 events buffered, then process.exit
+    const log = await readAuditLog(readFileSync(path, 'utf8'), { expectedHeads: [head] });
+    expect(log.errors).toEqual([]);
+    expect(log.chainBreaks).toEqual([]);
+    expect(log.events.map((e) => e.event.intent.intent_id)).toEqual(Array.from({ length: count }, (_, k) => `x${k}`));
+  });
+
   it('exits 1 naming the failure when a background write failed and nobody was told', () => {
     const r = run({ task: 'exit-after-failure', path: '/dev/full' });
     expect(r.status).toBe(1);

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AuditWriteError,
   createAuditedEvaluator,
@@ -106,9 +106,8 @@ describe('a full disk (/dev/full: every write fails with ENOSPC)', () => {
     // Batched mode answers before the line is written (documented: faster, weaker): this first
     // order's event is the one at risk, and onError is how the application learns it was lost.
     await audited(order(), portfolio, market);
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(errors).toHaveLength(1);
+    // The event loop turns: the line goes to the sink's writer thread, whose write fails.
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
     expectAuditWriteError(errors[0], '/dev/full', 'ENOSPC');
     for (let k = 0; k < 5; k++) expectFailClosed(await audited(order(k), portfolio, market), 'ENOSPC');
     expectAuditWriteError(await rejection(sink.flush()), '/dev/full', 'ENOSPC');
@@ -150,8 +149,9 @@ describe('a missing directory, a directory, a read-only file', () => {
 });
 
 /** Starts an appending worker; resolves `acked` ids as the worker reports them. */
-function startAppender(path: string, runId: string, mode: FileAuditSinkMode) {
-  const child = spawn(process.execPath, [worker, JSON.stringify({ task: 'append', path, policyPath: POLICY_PATH, mode, inFlight: 8, runId })], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startAppender(path: string, runId: string, mode: FileAuditSinkMode, paceMs?: number) {
+  const config = { task: 'append', path, policyPath: POLICY_PATH, mode, inFlight: 8, runId, paceMs };
+  const child = spawn(process.execPath, [worker, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const acked: string[] = [];
   let buffer = '';
   let stderr = '';
@@ -265,7 +265,9 @@ describe('concurrent appenders', () => {
 
   it('three processes and this one append together; one process is killed mid-stream: no line of anyone is torn or lost', async () => {
     const path = join(dir, 'shared-crash.jsonl');
-    const workers = [startAppender(path, 'p0', 'durable'), startAppender(path, 'p1', 'batched'), startAppender(path, 'victim', 'durable')];
+    // The batched writer is paced: unpaced, it fills the disk's write-back faster than the disk
+    // drains it, and the durable writers' fdatasync (which flushes the whole file) waits on it all.
+    const workers = [startAppender(path, 'p0', 'durable'), startAppender(path, 'p1', 'batched', 1), startAppender(path, 'victim', 'durable')];
     const sink = await FileAuditSink.open(path, { mode: 'durable' });
     const audited = createAuditedEvaluator(engine, sink, { runId: 'parent' });
     const mine = (async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createAuditedEvaluator } from '../audit/audited.js';
 import { AuditWriteError } from '../audit/errors.js';
 import { buildAuditEvent } from '../audit/event.js';
@@ -79,28 +79,35 @@ describe('FileAuditSink, durable', () => {
 });
 
 describe('FileAuditSink, batched', () => {
-  it('buffers, writes a batch when the event loop turns, and syncs on flush', async () => {
+  it('buffers, hands a batch to its writer thread when the event loop turns, and syncs on flush', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched' });
     const events = await someEvents(50);
     for (const e of events) expect(sink.append(e)).toBeUndefined();
     expect(readFileSync(path, 'utf8')).toBe('');
+    expect(sink.stats).toEqual({ events: 50, writes: 0, syncs: 0 });
     await new Promise((r) => setImmediate(r));
-    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(51);
     expect(sink.stats).toEqual({ events: 50, writes: 1, syncs: 0 });
+    await vi.waitFor(() => expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(51));
     await sink.flush();
     expect(sink.stats.syncs).toBe(1);
     await sink.close();
     expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
-  it('writes as soon as a batch reaches maxBatchBytes', async () => {
+  it('hands a batch over as soon as it reaches maxBatchBytes, waiting for the previous one to be written', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 1 });
-    for (const e of await someEvents(5)) sink.append(e);
-    expect(sink.stats.writes).toBe(5);
-    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(6);
+    const events = await someEvents(5);
+    for (const [k, e] of events.entries()) {
+      sink.append(e);
+      // Each append hands its line over, once the writer has written the one before.
+      expect(sink.stats.writes).toBe(k + 1);
+      expect(readFileSync(path, 'utf8').split('\n').length).toBeGreaterThanOrEqual(k + 1);
+    }
+    await vi.waitFor(() => expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(6));
     await sink.close();
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
   it('writes lines bigger than its buffer, and events whose state changes in place between appends, byte for byte', async () => {
@@ -233,20 +240,22 @@ describe('FileAuditSink, failures surface as ERR_AUDIT_WRITE', () => {
     const sink = await FileAuditSink.open('/dev/full', { mode: 'batched', onError: (err) => reported.push(err) });
     const [a, b] = await someEvents(2);
     sink.append(a!);
-    await new Promise((r) => setImmediate(r));
-    expect(reported).toHaveLength(1);
+    await vi.waitFor(() => expect(reported).toHaveLength(1)); // once the writer thread's write failed
     expect(reported[0]!.osCode).toBe('ENOSPC');
     expect(() => sink.append(b!)).toThrow(reported[0]);
     expect(await errorOf(sink.flush())).toBe(reported[0]);
     expect(await errorOf(sink.close())).toBe(reported[0]);
   });
 
-  it('ENOSPC in batched mode when the batch fills: the append itself throws', async () => {
+  it('ENOSPC in batched mode when batches fill: the next append that hands a batch over throws, without waiting for the event loop', async () => {
     const sink = await FileAuditSink.open('/dev/full', { mode: 'batched', maxBatchBytes: 1 });
-    const [a] = await someEvents(1);
-    const e = await errorOf(() => sink.append(a!));
+    const [a, b, c] = await someEvents(3);
+    sink.append(a!); // handed to the writer thread, whose write fails
+    const e = await errorOf(() => sink.append(b!));
     expect(e.osCode).toBe('ENOSPC');
-    await sink.close().catch(() => {});
+    expect(e.message).toMatch(/^audit write failed: \/dev\/full: write: ENOSPC/);
+    expect(() => sink.append(c!)).toThrow(e);
+    expect(await errorOf(sink.close())).toBe(e);
   });
 
   it('refuses bad options', async () => {
