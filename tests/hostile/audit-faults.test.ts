@@ -2,7 +2,7 @@
 // directory; a crash that tears the last line; a writer killed while others append. The audit trail
 // must fail loudly (an AuditWriteError naming the file and the OS reason), fail closed when asked
 // (failClosedOnAuditError → DENY), and lose nothing it acknowledged.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,12 @@ beforeAll(async () => {
   // The worker runs as plain `node` (and as another user): bundle it with the SDK's sources.
   worker = await bundleWorker(new URL('./fixtures/audit-worker.ts', import.meta.url));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Appenders append until killed: a failed test must not leave one running.
+const appenders = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of appenders) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const portfolio = { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: { AAPL: 10 }, realized_pnl_today: 0, unrealized_pnl: 0 };
 const market = { timestamp: TS, prices: { AAPL: 200, MSFT: 400 } };
@@ -152,6 +157,8 @@ describe('a missing directory, a directory, a read-only file', () => {
 function startAppender(path: string, runId: string, mode: FileAuditSinkMode, paceMs?: number) {
   const config = { task: 'append', path, policyPath: POLICY_PATH, mode, inFlight: 8, runId, paceMs };
   const child = spawn(process.execPath, [worker, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  appenders.add(child);
+  child.on('exit', () => appenders.delete(child));
   const acked: string[] = [];
   let buffer = '';
   let stderr = '';
