@@ -137,6 +137,25 @@ describe('FileAuditSink, batched', () => {
     expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
+  it('writes non-ASCII text as JSON escapes, so every byte in the file is ASCII and the chain is of those bytes', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched' });
+    const eng = await engine();
+    const ids = ['ordré-€', 'emoji-😀', 'lone-\ud800', 'del-\u007f', 'nul-\u0000'];
+    for (const id of ids) {
+      const i = intent({ intent_id: id, strategy_id: `strat ${id}` });
+      sink.append(buildAuditEvent(eng.evaluate(i, portfolio(), market()), i, portfolio(), market(), undefined, eng.policyHash, { runId: `run ${id}` }));
+    }
+    const head = sink.head;
+    await sink.close();
+    const bytes = readFileSync(path);
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    const log = await readAuditLog(bytes.toString('utf8'), { expectedHeads: [head] });
+    expect(log.errors).toEqual([]);
+    expect(log.chainBreaks).toEqual([]);
+    expect(log.events.map((e) => [e.event.intent.intent_id, e.event.intent.strategy_id, e.event.run_id])).toEqual(ids.map((id) => [id, `strat ${id}`, `run ${id}`]));
+  });
+
   it('writes what it holds on close', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched' });

@@ -54,10 +54,10 @@ interface Waiter {
 }
 
 // The one-shot crypto.hash (Node 20.12+) skips the Hash object createHash builds per line.
-const sha256: (text: string) => string =
+const sha256: (bytes: Uint8Array) => string =
   typeof nodeCrypto.hash === 'function'
-    ? (text) => nodeCrypto.hash('sha256', text, 'hex')
-    : (text) => nodeCrypto.createHash('sha256').update(text).digest('hex');
+    ? (bytes) => nodeCrypto.hash('sha256', bytes, 'hex')
+    : (bytes) => nodeCrypto.createHash('sha256').update(bytes).digest('hex');
 
 // Lines waiting to be written are kept as bytes in one reused buffer, not as strings joined and
 // encoded into a fresh Buffer per write: a fresh 1 MiB allocation per batch cost more CPU (page
@@ -181,7 +181,7 @@ export class FileAuditSink implements AuditSink {
     this.path = path;
     this.#fd = fd;
     this.mode = options.mode ?? 'durable';
-    this.#chain = new AuditChain({ hash: sha256, ...(options.chainId !== undefined && { chainId: options.chainId }) });
+    this.#chain = new AuditChain({ hash: (line) => this.#encode(line), ...(options.chainId !== undefined && { chainId: options.chainId }) });
     this.#maxBatchBytes = options.maxBatchBytes ?? 1 << 20;
     this.#onError = options.onError;
     this.#buffer = this.#allocate(INITIAL_BUFFER);
@@ -343,17 +343,27 @@ export class FileAuditSink implements AuditSink {
   #accept(event: AuditEvent): void {
     if (this.#closing) throw new AuditWriteError(`audit write failed: ${this.path}: the sink is closed`, { path: this.path });
     this.#throwIfFailed();
-    let line: string;
     try {
-      line = this.#chain.next(event);
+      this.#chain.next(event); // the line lands in the buffer (see #encode)
     } catch (e) {
       throw new AuditWriteError(`audit write failed: ${this.path}: event not serializable: ${e instanceof Error ? e.message : String(e)}`, { path: this.path, cause: e });
     }
-    const end = this.#buffered + Buffer.byteLength(line) + 1;
-    if (end > this.#buffer.length) this.#grow(end);
-    this.#buffered += this.#buffer.write(line, this.#buffered);
-    this.#buffer[this.#buffered++] = 0x0a;
     this.#stats.events += 1;
+  }
+
+  // The chain's hash function: the chain hashes each line once, as soon as it is final, so this is
+  // where the sink encodes the line into its buffer (with its newline), and the hash is taken of the
+  // very bytes written, not of a second encoding. Lines are ASCII (canonical JSON escapes everything
+  // from U+007F up), so latin1 writes them byte for byte, without UTF-8's scan.
+  #encode(line: string): string {
+    const start = this.#buffered;
+    const end = start + line.length;
+    if (end + 1 > this.#buffer.length) this.#grow(end + 1);
+    this.#buffer.write(line, start, 'latin1');
+    const hash = sha256(this.#buffer.subarray(start, end));
+    this.#buffer[end] = 0x0a;
+    this.#buffered = end + 1;
+    return hash;
   }
 
   #throwIfFailed(): void {
