@@ -25,15 +25,16 @@ export type FileAuditSinkMode = 'durable' | 'batched';
 export interface FileAuditSinkOptions {
   /** Default `durable`. */
   mode?: FileAuditSinkMode;
-  /** Batched mode: write as soon as this many bytes are buffered. Default 1 MiB. */
+  /** Batched mode: hand the batch to the writer thread as soon as this many bytes are buffered. Default 1 MiB. */
   maxBatchBytes?: number;
   /** Permission bits of a file the sink creates. Default `0o600` (events hold positions and equity). */
   fileMode?: number;
   /** The chain's id (default a fresh UUID v4): one chain per sink. */
   chainId?: string;
   /**
-   * Batched mode: called when a background write fails (the error is also thrown by the next
-   * `append`, `flush` or `close`). Default none.
+   * Batched mode: called when a write of the writer thread fails, once it is done with that batch
+   * and the event loop turns (the error is also thrown by the next `append`, `flush` or `close`).
+   * Default none.
    */
   onError?: (error: AuditWriteError) => void;
 }
@@ -135,7 +136,8 @@ function onExit(): void {
  * last line was torn by a crash first ends that line, so the torn fragment stays a bad line of its
  * own instead of corrupting the next event. Every write or sync failure surfaces as an
  * {@link AuditWriteError} (`ERR_AUDIT_WRITE`, naming the path and the OS reason) and the sink stays
- * failed (after a failed sync the file's state is unknown): reopen it.
+ * failed (after a failed sync the file's state is unknown): reopen it. A batched sink starts one
+ * writer thread (`worker_threads`) at its first batch, and stops it at `close`.
  *
  * @example
  * ```ts
@@ -257,8 +259,9 @@ export class FileAuditSink implements AuditSink {
   /**
    * Appends one event. Durable mode: returns a promise that resolves once the line is on disk and
    * rejects with an {@link AuditWriteError} if the write or the sync fails. Batched mode: returns
-   * nothing once the line is buffered, and throws an {@link AuditWriteError} if an earlier write
-   * failed (or this one, when it fills the batch).
+   * nothing once the line is buffered (handing the batch to the writer thread when it is full, after
+   * waiting for the previous batch to be written if need be), and throws an {@link AuditWriteError}
+   * if an earlier write failed.
    */
   append(event: AuditEvent): Promise<void> | void {
     if (this.mode === 'durable') {
