@@ -5,6 +5,7 @@ import { formatPath, issueMessage, pathKeys } from '../model/issues.js';
 import type { ChainHead } from './chain.js';
 import { AuditEventSchema, type AuditEvent } from './schema.js';
 import { sha256HexSync } from './sha256-sync.js';
+import { safeParse } from '../util/safe-parse.js';
 
 /** A good line: its 1-based number, the validated event, and the line's exact text. */
 export interface AuditLogEntry {
@@ -230,7 +231,7 @@ export async function readAuditLog(text: string, options: ReadAuditLogOptions = 
       });
       continue;
     }
-    const result = v.safeParse(AuditEventSchema, json);
+    const result = safeParse(AuditEventSchema, json);
     if (!result.success) {
       errors.push({ line, reason: shapeProblem(result.issues) });
       continue;

@@ -48,6 +48,7 @@ import { KillSwitch, type KillSwitchState } from './kill-switch.js';
 import { GATE_SNAPSHOT_FORMAT, parseGateSnapshot, type GateSnapshot } from './snapshot.js';
 import { formatTimestampUs, parseTimestampUs, SECOND } from './time.js';
 import { TimeWindow } from './windows.js';
+import { safeParse } from '../util/safe-parse.js';
 
 const ORDER_WINDOW_US = 60 * SECOND;
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -207,7 +208,7 @@ const PricesSchema = dataRecord(finiteNumber());
 const TimestampSchema = timestamp();
 
 function validate<T>(subject: string, schema: v.GenericSchema<unknown, T>, value: unknown): T {
-  const result = v.safeParse(schema, value);
+  const result = safeParse(schema, value);
   if (!result.success) throw new ValidationError(subject, toIssues(result.issues));
   return result.output;
 }

@@ -7,6 +7,7 @@ import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type P
 import type { KillSwitchState } from './kill-switch.js';
 import { parseTimestampUs } from './time.js';
 import { parseJsonText } from '../util/json-text.js';
+import { safeParse } from '../util/safe-parse.js';
 
 /** The `format` tag of a gate snapshot; a future layout gets a new tag. */
 export const GATE_SNAPSHOT_FORMAT = 'policygate-gate-snapshot/1';
@@ -93,7 +94,7 @@ function parseSnapshotText(text: string): unknown {
  */
 export function parseGateSnapshot(input: string | unknown): GateSnapshot {
   const value = typeof input === 'string' ? parseSnapshotText(input) : input;
-  const result = v.safeParse(GateSnapshotSchema, value);
+  const result = safeParse(GateSnapshotSchema, value);
   if (!result.success) throw new ValidationError('gate snapshot', toIssues(result.issues));
   return result.output as GateSnapshot;
 }

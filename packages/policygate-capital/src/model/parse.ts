@@ -11,10 +11,11 @@ import {
   type OrderIntent,
   type PortfolioState,
 } from './schemas.js';
+import { safeParse } from '../util/safe-parse.js';
 
 function parser<T>(subject: string, schema: v.GenericSchema<unknown, T>) {
   return (value: unknown): T => {
-    const result = v.safeParse(schema, value);
+    const result = safeParse(schema, value);
     if (result.success) return result.output;
     throw new ValidationError(subject, toIssues(result.issues));
   };

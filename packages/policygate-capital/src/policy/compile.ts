@@ -1,8 +1,8 @@
 // A policy prepared for evaluation: override lookups in Maps (symbols and strategy ids are data,
 // never object members), and the evidence limits rounded once instead of on every call.
-import * as v from 'valibot';
 import { pyRound } from '../util/py-round.js';
 import { PolicySchema, type ExecutionLimits, type ExposureLimits, type LossLimits, type Policy } from './schema.js';
+import { safeParse } from '../util/safe-parse.js';
 
 /** Exposure limits with their evidence values rounded once. */
 export interface PreparedExposure extends ExposureLimits {
@@ -84,7 +84,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy | Error {
   const hit = cache.get(policy);
   if (hit) return hit;
   let compiled: CompiledPolicy | Error;
-  const result = v.safeParse(PolicySchema, policy);
+  const result = safeParse(PolicySchema, policy);
   if (!result.success) {
     compiled = new Error(`invalid policy: ${result.issues.map((i) => i.message).join('; ')}`);
   } else {

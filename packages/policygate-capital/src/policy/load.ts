@@ -1,11 +1,11 @@
 // Loading a policy from YAML text, with errors that point at the line and column of the offending
 // node. (Plain objects: parse.ts, which does not import the YAML parser.)
-import * as v from 'valibot';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { PolicyError, type Issue } from '../errors.js';
 import { formatPath, isUnknownKey, issueMessage, pathKeys } from '../model/issues.js';
 import { PolicySchema, type Policy } from './schema.js';
 import { lineColumns } from '../util/text-position.js';
+import { safeParse } from '../util/safe-parse.js';
 
 export { parsePolicy } from './parse.js';
 
@@ -90,7 +90,7 @@ export function parsePolicyYaml(text: string): Policy {
       },
     ]);
   }
-  const result = v.safeParse(PolicySchema, value);
+  const result = safeParse(PolicySchema, value);
   if (result.success) return result.output;
   const located = result.issues.map((i) => ({ issue: i, keys: pathKeys(i), offset: 0 }));
   for (const l of located) l.offset = locate(doc, l.keys, isUnknownKey(l.issue));

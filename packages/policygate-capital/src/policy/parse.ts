@@ -1,9 +1,9 @@
 // Validating a policy given as a plain object. Kept apart from load.ts so that an app which evaluates
 // against a policy object never bundles the YAML parser (tests/package/size-budget.test.ts).
-import * as v from 'valibot';
 import { PolicyError } from '../errors.js';
 import { toIssues } from '../model/issues.js';
 import { PolicySchema, type Policy } from './schema.js';
+import { safeParse } from '../util/safe-parse.js';
 
 /**
  * Validates a policy given as a plain object (for example `JSON.parse` output) and returns a typed
@@ -16,7 +16,7 @@ import { PolicySchema, type Policy } from './schema.js';
  * ```
  */
 export function parsePolicy(value: unknown): Policy {
-  const result = v.safeParse(PolicySchema, value);
+  const result = safeParse(PolicySchema, value);
   if (result.success) return result.output;
   throw new PolicyError(toIssues(result.issues));
 }
