@@ -79,7 +79,7 @@ const DONE = 0;
 const FAILED = 1;
 const ERROR_LENGTH = 2;
 const ALIVE = 3;
-const ERROR_BYTES = 1024;
+const ERROR_BYTES = 4096;
 // A thread that has not started after this long will not (e.g. the OS refused to create it).
 const WRITER_START_MS = 10_000;
 const WRITER_SOURCE = `
@@ -93,7 +93,7 @@ parentPort.on('message', ({ buffer, length, seq }) => {
     try {
       while (off < length) off += writeSync(fd, bytes, off, length - off);
     } catch (e) {
-      const text = JSON.stringify({ code: typeof e?.code === 'string' ? e.code : undefined, message: String(e?.message ?? e).slice(0, 400), off, length });
+      const text = JSON.stringify({ code: typeof e?.code === 'string' ? e.code.slice(0, 40) : undefined, message: String(e?.message ?? e).slice(0, 200), off, length });
       const n = new TextEncoder().encodeInto(text, error).written;
       Atomics.store(ctl, ${ERROR_LENGTH}, n);
       Atomics.store(ctl, ${FAILED}, 1);
@@ -298,8 +298,11 @@ export class FileAuditSink implements AuditSink {
       this.#throwIfFailed();
       return;
     }
-    await this.#writerIdle();
-    this.#writePending(); // the writer thread is idle: this write lands after its batches
+    // Until the writer thread is idle *here*: while this waited, a background write may have handed
+    // it more lines (appended before this call), and the sync must come after them.
+    do await this.#writerIdle();
+    while (this.#busy());
+    this.#writePending(); // the writer is idle: this write lands after its batches
     try {
       await fdatasync(this.#fd);
       this.#stats.syncs += 1;
@@ -462,7 +465,12 @@ export class FileAuditSink implements AuditSink {
     if (this.#writer) return this.#writer;
     const ctl = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
     const errorArea = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
-    const writer = new Worker(WRITER_SOURCE, { eval: true, workerData: { fd: this.#fd, ctl, error: errorArea }, name: 'policygate-capital audit writer' });
+    let writer: Worker;
+    try {
+      writer = new Worker(WRITER_SOURCE, { eval: true, workerData: { fd: this.#fd, ctl, error: errorArea }, name: 'policygate-capital audit writer' });
+    } catch (e) {
+      throw this.#fail(osError(this.path, 'write (starting the writer thread)', e));
+    }
     writer.unref(); // an idle writer does not keep the process alive; the exit hook waits for a busy one
     writer.on('error', (e) => this.#writerStopped(e));
     writer.on('exit', (code) => {
@@ -532,6 +540,8 @@ export class FileAuditSink implements AuditSink {
   #noticeWriterFailure(): boolean {
     const ctl = this.#ctl;
     if (ctl === undefined || this.#failure !== null || Atomics.load(ctl, FAILED) !== 1) return false;
+    // At most ~1.3 kB of JSON (see WRITER_SOURCE: 200 characters of message, 6 bytes each at worst):
+    // it fits the error area whole.
     const text = new TextDecoder().decode(this.#errorArea!.subarray(0, Atomics.load(ctl, ERROR_LENGTH)));
     const { code, message, off, length } = JSON.parse(text) as { code?: string; message: string; off: number; length: number };
     const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
