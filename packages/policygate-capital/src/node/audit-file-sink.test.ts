@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createAuditedEvaluator } from '../audit/audited.js';
 import { AuditWriteError } from '../audit/errors.js';
@@ -179,6 +180,43 @@ describe('FileAuditSink, batched', () => {
     await closing;
     expect((await readAuditLog(readFileSync(path, 'utf8'))).events).toHaveLength(1);
   });
+});
+
+describe('FileAuditSink, batched, any interleaving', () => {
+  it('of appends, event-loop turns, flushes and a close writes every event once, in order, chained', async () => {
+    const [event] = await someEvents(1);
+    const step = fc.oneof(
+      fc.record({ append: fc.integer({ min: 1, max: 40 }) }),
+      fc.constant({ turn: true }),
+      fc.constant({ flush: true }),
+      fc.record({ sleepMs: fc.integer({ min: 0, max: 3 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 60_000 }), fc.array(step, { maxLength: 12 }), async (maxBatchBytes, steps) => {
+        const path = fresh();
+        const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes });
+        let n = 0;
+        const flushes: Promise<void>[] = [];
+        for (const s of steps) {
+          if ('append' in s) for (let k = 0; k < s.append; k++) sink.append({ ...event!, run_id: `e${n++}` });
+          else if ('turn' in s) await new Promise((r) => setImmediate(r));
+          else if ('flush' in s) {
+            const appended = n;
+            // Not awaited at once: appends and turns go on while it waits for the writer thread.
+            flushes.push(sink.flush().then(() => expect(readFileSync(path, 'utf8').split('\n').length - 1).toBeGreaterThanOrEqual(appended)));
+          } else await new Promise((r) => setTimeout(r, s.sleepMs));
+        }
+        const head = sink.head;
+        await Promise.all(flushes);
+        await sink.close();
+        const log = await readAuditLog(readFileSync(path, 'utf8'), { expectedHeads: [head] });
+        expect(log.errors).toEqual([]);
+        expect(log.chainBreaks).toEqual([]);
+        expect(log.events.map((e) => e.event.run_id)).toEqual(Array.from({ length: n }, (_, k) => `e${k}`));
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 });
 
 describe('FileAuditSink, an existing file', () => {
