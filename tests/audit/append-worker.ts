@@ -75,6 +75,14 @@ async function open(): Promise<void> {
   }
 }
 
+// One small audited order (the exit tasks): a buy of `qty` AAPL on an empty 1M portfolio.
+const smallOrder = (audited: ReturnType<typeof createAuditedEvaluator>, id: string, qty: number) =>
+  audited(
+    { intent_id: id, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty, limit_price: null },
+    { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+    { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
+  );
+
 // Appends in batched mode, then exits at once: the exit hook must write what is buffered.
 async function exitUnflushed(): Promise<void> {
   const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
@@ -82,11 +90,7 @@ async function exitUnflushed(): Promise<void> {
   const audited = createAuditedEvaluator(engine, sink);
   const pending: Promise<unknown>[] = [];
   for (let k = 0; k < config.count; k++) {
-    pending.push(audited(
-      { intent_id: `x${k}`, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1 + k, limit_price: null },
-      { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
-      { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
-    ));
+    pending.push(smallOrder(audited, `x${k}`, 1 + k));
   }
   await Promise.all(pending); // batched: resolved while the lines are still buffered
   process.stdout.write(JSON.stringify({ head: sink.head, stats: sink.stats }) + '\n');
@@ -101,12 +105,7 @@ async function exitInFlight(): Promise<void> {
   const sink = await FileAuditSink.open(config.path, { mode: 'batched', maxBatchBytes: 16 << 20 });
   const audited = createAuditedEvaluator(engine, sink);
   let k = 0;
-  const order = () =>
-    audited(
-      { intent_id: `x${k++}`, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1 + k, limit_price: null },
-      { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
-      { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
-    );
+  const order = () => smallOrder(audited, `x${k}`, 1 + k++);
   while (sink.stats.writes === 0) await order();
   for (let i = 0; i < 3; i++) await order();
   process.stdout.write(JSON.stringify({ head: sink.head, stats: sink.stats, count: k }) + '\n');
@@ -117,11 +116,7 @@ async function exitInFlight(): Promise<void> {
 async function exitAfterFailure(): Promise<void> {
   const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
   const sink = await FileAuditSink.open(config.path, { mode: 'batched' });
-  await createAuditedEvaluator(engine, sink)(
-    { intent_id: 'lost', timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 1, limit_price: null },
-    { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
-    { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
-  );
+  await smallOrder(createAuditedEvaluator(engine, sink), 'lost', 1);
   // The process then ends normally; the write fails in the background.
 }
 

@@ -413,7 +413,12 @@ export class FileAuditSink implements AuditSink {
   #discardBuffered(): void {
     this.#buffered = 0;
     // A burst (many durable appends during a slow sync) may have grown the buffer: let it go.
-    if (this.#buffer.length > 2 * Math.max(this.#maxBatchBytes, INITIAL_BUFFER)) this.#buffer = this.#allocate(INITIAL_BUFFER);
+    if (!this.#worthKeeping(this.#buffer)) this.#buffer = this.#allocate(INITIAL_BUFFER);
+  }
+
+  // A buffer grown past twice the batch size (by a burst, or a huge line) is not kept for reuse.
+  #worthKeeping(buffer: Buffer): boolean {
+    return buffer.length <= 2 * Math.max(this.#maxBatchBytes, INITIAL_BUFFER);
   }
 
   #writePending(): void {
@@ -456,7 +461,7 @@ export class FileAuditSink implements AuditSink {
     writer.postMessage({ buffer: full.buffer, length: this.#buffered, seq });
     this.#stats.writes += 1;
     this.#buffered = 0;
-    this.#buffer = this.#spare !== undefined && this.#spare.length <= 2 * Math.max(this.#maxBatchBytes, INITIAL_BUFFER) ? this.#spare : this.#allocate(INITIAL_BUFFER);
+    this.#buffer = this.#spare !== undefined && this.#worthKeeping(this.#spare) ? this.#spare : this.#allocate(INITIAL_BUFFER);
     this.#spare = full;
     this.#watch();
   }
