@@ -150,18 +150,17 @@ class Scanner {
         child.valueOffset = this.pos;
       }
       this.value(depth, child);
-      this.ws();
-      const c = t[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === '}') {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or '}' after a value in an object, got ${this.describeHere()}`);
+      if (!this.separator('}', 'an object')) return;
     }
+  }
+
+  /** After a value in an object or array: true at ',' (more follow), false at `close`; either is consumed. */
+  separator(close: '}' | ']', where: string): boolean {
+    this.ws();
+    const c = this.text[this.pos];
+    if (c !== ',' && c !== close) this.fail(`expected ',' or '${close}' after a value in ${where}, got ${this.describeHere()}`);
+    this.pos++;
+    return c === ',';
   }
 
   array(depth: number, want?: Wanted): void {
@@ -180,17 +179,7 @@ class Scanner {
       // An array item has no key: it is pointed at by its value.
       if (child) child.keyOffset = child.valueOffset = this.pos;
       this.value(depth, child);
-      this.ws();
-      const c = t[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === ']') {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or ']' after a value in an array, got ${this.describeHere()}`);
+      if (!this.separator(']', 'an array')) return;
     }
   }
 
