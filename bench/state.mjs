@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { PolicyEngine, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePortfolioState } from '../packages/policygate-capital/dist/index.js';
 
-export const policyText = readFileSync(new URL('../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
+export const policyText = readFileSync(new URL('../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 export const engine = await PolicyEngine.fromYaml(policyText);
 
 const positions = {};

@@ -28,4 +28,4 @@ export async function bundleWorker(entry: URL = new URL('./append-worker.ts', im
 }
 
 /** The reference policy of the conformance folder. */
-export const REFERENCE_POLICY = fileURLToPath(new URL('../../../shared/conformance/reference-policy.yaml', import.meta.url));
+export const REFERENCE_POLICY = fileURLToPath(new URL('../fixtures/conformance/reference-policy.yaml', import.meta.url));

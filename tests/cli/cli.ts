@@ -10,7 +10,7 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The example files of the README's CLI section. */
 export const EXAMPLES = join(REPO, 'examples');
 /** The shared conformance folder. */
-export const CONFORMANCE = join(REPO, '../shared/conformance');
+export const CONFORMANCE = join(REPO, 'tests/fixtures/conformance');
 const DIST_BIN = join(REPO, 'packages/policygate-capital/dist/bin');
 
 /** Absolute path of a built bin; fails clearly when the package has not been built. */

@@ -1,5 +1,5 @@
 // policygate-replay, run as a child process from the built package, on the audit log the Python
-// package wrote (../shared/conformance/reference-audit.jsonl) and on tampered copies of it.
+// package wrote (tests/fixtures/conformance/reference-audit.jsonl) and on tampered copies of it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
-// Loads ../shared/conformance (relative to the repository root), as CI lays it out.
+// Loads the conformance data vendored in tests/fixtures/conformance (a copy of the shared data; see tests/fixtures/conformance/README.md).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The shared conformance folder. */
-export const CONFORMANCE_DIR = fileURLToPath(new URL('../../../shared/conformance/', import.meta.url));
+export const CONFORMANCE_DIR = fileURLToPath(new URL('../fixtures/conformance/', import.meta.url));
 
 /** One line of cases.jsonl. */
 export interface ConformanceCase {

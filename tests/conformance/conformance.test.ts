@@ -4,7 +4,7 @@ import { diffDecision, loadCases } from './cases.js';
 
 const cases = loadCases();
 
-describe('conformance: ../shared/conformance/cases.jsonl', () => {
+describe('conformance: tests/fixtures/conformance/cases.jsonl', () => {
   it('holds 1,500 cases', () => {
     expect(cases).toHaveLength(1500);
   });

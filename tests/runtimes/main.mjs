@@ -6,7 +6,7 @@
 import { runConformance } from './conformance-run.mjs';
 
 const g = globalThis;
-const dir = new URL('../../../shared/conformance/', import.meta.url);
+const dir = new URL('../fixtures/conformance/', import.meta.url);
 const readText = g.Deno
   ? (url) => g.Deno.readTextFile(url)
   : g.Bun

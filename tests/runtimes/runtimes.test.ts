@@ -47,11 +47,11 @@ describe('the built package runs the conformance suite unchanged on every runtim
     expectCleanRun('node', result);
   });
 
-  it('on Deno (read access to the repository and ../shared only, no remote imports)', async () => {
+  it('on Deno (read access to the repository only, no remote imports)', async () => {
     const denoDir = mkdtempSync(join(tmpdir(), 'pgc-deno-'));
     try {
       // yaml's Node build (which Deno resolves) reads two debug variables when it parses.
-      const result = await run(join(BIN, 'deno'), ['run', '--no-remote', `--allow-read=${REPO},${join(REPO, '../shared')}`, '--allow-env=LOG_TOKENS,LOG_STREAM', MAIN], {
+      const result = await run(join(BIN, 'deno'), ['run', '--no-remote', `--allow-read=${REPO}`, '--allow-env=LOG_TOKENS,LOG_STREAM', MAIN], {
         env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
       });
       expect(result.stdout).toMatch(/ on deno \d+\.\d+/);
@@ -70,7 +70,7 @@ describe('the built package runs the conformance suite unchanged on every runtim
   describe('in headless Chromium, loaded as ESM from a static server with an import map', () => {
     let server: Awaited<ReturnType<typeof serveStatic>>;
     beforeAll(async () => {
-      server = await serveStatic(dirname(REPO), [basename(REPO), 'shared']);
+      server = await serveStatic(dirname(REPO), [basename(REPO)]);
     });
     afterAll(() => server?.close());
 

@@ -1,5 +1,5 @@
 // A tiny static file server for the browser runs: serves files below `root`, but only under the given
-// top-level folders (the repository and ../shared), with the MIME types module scripts need.
+// top-level folders (the repository), with the MIME types module scripts need.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';

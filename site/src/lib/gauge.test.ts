@@ -30,7 +30,7 @@ describe('gauge', () => {
   });
 
   it('agrees with the engine on every conformance case: breach exactly when the rule fired, reducing only for exposures', () => {
-    const lines = readFileSync(new URL('../../../../shared/conformance/cases.jsonl', import.meta.url), 'utf8').trim().split('\n');
+    const lines = readFileSync(new URL('../../../tests/fixtures/conformance/cases.jsonl', import.meta.url), 'utf8').trim().split('\n');
     let checked = 0;
     for (const line of lines) {
       const { expected } = JSON.parse(line);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateWorkspace } from './evaluate-workspace';
 import { MONITOR_POLICY, PRESETS, REFERENCE_POLICY } from './presets';
 
-const sharedPolicy = readFileSync(new URL('../../../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
+const sharedPolicy = readFileSync(new URL('../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 
 describe('presets', () => {
   it('use the seed README policy byte for byte', () => {

@@ -1,5 +1,5 @@
 // Presets that tell the story of the rules, all under the seed README's policy
-// (reference-policy.ts, byte for byte the file in ../shared/conformance; a test keeps them equal).
+// (reference-policy.ts, byte for byte tests/fixtures/conformance/reference-policy.yaml; a test keeps them equal).
 // Each preset states the decision it must produce; presets.test.ts and the end-to-end tests check
 // that the real engine produces exactly that.
 import { REFERENCE_POLICY_TEXT as referencePolicy } from './reference-policy';

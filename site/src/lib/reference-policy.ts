@@ -1,4 +1,4 @@
-// The seed README's policy, byte for byte ../shared/conformance/reference-policy.yaml (a test keeps
+// The seed README's policy, byte for byte tests/fixtures/conformance/reference-policy.yaml (a test keeps
 // them equal). A string module rather than a ?raw import so that Vite, Vitest and Playwright all read it.
 
 /**

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = fileURLToPath(new URL('../../../node_modules/.bin/', import.meta.url));
-const policy = fileURLToPath(new URL('../../../../shared/conformance/reference-policy.yaml', import.meta.url));
+const policy = fileURLToPath(new URL('../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url));
 
 // A scratch directory holding only policy.yaml, as a user's project would.
 const cwd = mkdtempSync(join(tmpdir(), 'pgc-snippets-'));

@@ -4,7 +4,7 @@ import { PolicyError } from '../errors.js';
 import { parsePolicyYaml } from '../policy/load.js';
 import { PolicyEngine } from './policy-engine.js';
 
-const text = readFileSync(new URL('../../../../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
+const text = readFileSync(new URL('../../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 const intent = {
   intent_id: 'order-001', timestamp: '2026-02-18T00:00:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1',
   instrument: { symbol: 'AAPL', asset_class: 'equity' as const }, side: 'buy' as const, order_type: 'market' as const, qty: 100, limit_price: null,

@@ -388,7 +388,7 @@ describe('manual recording (autoRecord: false)', () => {
 
 describe('maxQty', () => {
   it('answers the README example: AAPL capped at 5 % of 100 000 at 200 → 25 shares, EXP-001 binding', async () => {
-    const policy = readFileSync(new URL('../../../../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
+    const policy = readFileSync(new URL('../../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
     const gate = new PolicyGate(await PolicyEngine.fromYaml(policy), { portfolio: portfolio(), market: market({ AAPL: 200 }) });
     const r = gate.maxQty('AAPL', 'buy', undefined, { lot: 1 });
     expect(r).toEqual({ qty: 25, binding: 'EXP-001', limit: 0.05, lot: 1, blockedBy: [] });

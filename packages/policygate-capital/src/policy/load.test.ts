@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PolicyError, type Issue } from '../errors.js';
 import { parsePolicy, parsePolicyYaml } from './load.js';
 
-const reference = readFileSync(new URL('../../../../../shared/conformance/reference-policy.yaml', import.meta.url), 'utf8');
+const reference = readFileSync(new URL('../../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 
 function issuesOf(fn: () => unknown): Issue[] {
   try {
