@@ -30,7 +30,10 @@ export function readJsonl<T>(name: string): T[] {
 /** Reads a text file of the conformance folder. */
 export const readText = (name: string): string => readFileSync(CONFORMANCE_DIR + name, 'utf8');
 
-/** All 1,500 cases. */
+/** All 1,500 cases of policy DSL v0.1. */
 export const loadCases = (): ConformanceCase[] => readJsonl<ConformanceCase>('cases.jsonl');
+
+/** All 1,500 cases of policy DSL v0.2 (no `reference_agrees`/`divergence`: no other implementation exists). */
+export const loadCasesV02 = (): ConformanceCase[] => readJsonl<ConformanceCase>('cases-v02.jsonl').map((c) => ({ ...c, reference_agrees: false, divergence: [] }));
 
 export { diffDecision } from './compare.mjs';

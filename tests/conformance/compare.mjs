@@ -1,9 +1,9 @@
-// How a decision is compared with an expected one (SPEC.md, end of "Evaluation"). Plain ESM with no
+// How a decision is compared with an expected one (docs: /docs/semantics/#conformance). Plain ESM with no
 // imports, shared by the Vitest conformance suite and the runtime-neutral run on Node, Deno, Bun and
 // Chromium. Independent of the SDK's own comparison (diffDecisions), so a bug there cannot hide a
 // failure here.
 
-/** SPEC.md: numbers in `computed` agree within 1e-9 relative (the summation order may differ). */
+/** Numbers in `computed` agree within 1e-9 relative (the summation order may differ). */
 export const RELATIVE_TOLERANCE = 1e-9;
 
 const close = (a, b) => a === b || Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
@@ -20,7 +20,7 @@ function deepEqual(a, b) {
 const show = (x) => JSON.stringify(x);
 
 /**
- * The differences between a decision and the expected one, per SPEC.md (end of "Evaluation"):
+ * The differences between a decision and the expected one (docs: /docs/semantics/#conformance):
  * decision, intent_id, modified_intent, kill_switch_triggered and each violation's rule_id, severity,
  * message and inputs exactly; numbers in `computed` within 1e-9 relative; evidence exactly (unless
  * `evidence: false`: a replay does not compare it). Independent of the SDK's own comparison, so a bug
@@ -48,7 +48,9 @@ export function diffDecision(actual, expected, { evidence = true } = {}) {
       for (const k of new Set([...Object.keys(v.computed), ...Object.keys(e.computed)])) {
         const a = v.computed[k];
         const b = e.computed[k];
-        if (typeof a !== 'number' || typeof b !== 'number' || !close(a, b)) out.push(`violations[${i}].computed.${k}: ${a} != ${b}`);
+        // Numbers within the tolerance; anything else (EXEC-003's `duplicate_of` id) exactly.
+        const same = typeof a === 'number' && typeof b === 'number' ? close(a, b) : a === b && a !== undefined;
+        if (!same) out.push(`violations[${i}].computed.${k}: ${show(a)} != ${show(b)}`);
       }
     });
   }

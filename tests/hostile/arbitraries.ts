@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import {
   parsePolicy,
-  RULE_IDS,
+  RULE_IDS_V01,
   type Decision,
   type ExecutionStateInput,
   type MarketSnapshot,
@@ -62,7 +62,7 @@ export function policyInput(opts: { mode?: 'enforce' | 'monitor' } = {}): fc.Arb
       loss: lossLimits,
       execution: executionLimits,
       kill_switch: fc.record({
-        trip_on_rules: fc.subarray([...RULE_IDS]),
+        trip_on_rules: fc.subarray([...RULE_IDS_V01]),
         trip_after_n_violations: fc.integer({ min: 1, max: 10 }),
         violation_window_seconds: fc.integer({ min: 1, max: 3600 }),
       }),

@@ -1,8 +1,10 @@
 // A getter (or Proxy trap) on an input that calls the engine again, in the middle of an evaluation
-// or a gate check: the nested call is denied (SYS-002) and the outer one is decided as if the getter
-// had only returned its value.
+// or a gate check. `evaluate` keeps no module-level scratch (each call takes its own from its
+// engine's pool), so both calls get the answer they would get alone. The gate, which mutates its
+// own state, denies the nested check (SYS-002) and decides the outer one as if the getter had only
+// returned its value.
 import { describe, expect, it } from 'vitest';
-import { evaluate, parsePolicyYaml, PolicyEngine, PolicyGate, type Decision, type PortfolioState } from '../../packages/policygate-capital/src/index.js';
+import { evaluate, parsePolicyYaml, parsePortfolioState, PolicyEngine, PolicyGate, type Decision, type PortfolioState } from '../../packages/policygate-capital/src/index.js';
 import { readText } from '../conformance/cases.js';
 import { makeIntent, TS, withoutTime } from './arbitraries.js';
 
@@ -36,20 +38,44 @@ const expectNestedDeny = (d: Decision | undefined, what: string) => {
   expect(d?.violations).toEqual([expect.objectContaining({ rule_id: 'SYS-002', message: expect.stringContaining(`${what} was called from inside another ${what}`) })]);
 };
 
-describe('evaluate called from a getter of its own inputs', () => {
+describe('evaluate called from a getter or a Proxy on its own inputs', () => {
   it('has an allow-on-error policy to try', () => expect(allowOnError.defaults.decision).toBe('allow'));
 
   it.each([
     ['deny', policy],
     ['allow', allowOnError],
-  ])('is denied inside (defaults.decision: %s); the outer decision is the plain one', (_, p) => {
+  ])('gives both calls their plain answers (defaults.decision: %s)', (_, p) => {
     const intent = makeIntent('AAPL', 'buy', 500);
+    const innerIntent = makeIntent('MSFT', 'sell', 10);
     let inner: Decision | undefined;
-    const outer = evaluate(intent, p, withNestedCall(portfolio(), () => (inner = evaluate(makeIntent('MSFT', 'sell', 10), p, portfolio(), market))), market);
-    expectNestedDeny(inner, 'evaluate');
+    const outer = evaluate(intent, p, withNestedCall(portfolio(), () => (inner = evaluate(innerIntent, p, portfolio(), market))), market);
+    expect(withoutTime(inner!)).toEqual(withoutTime(evaluate(innerIntent, p, portfolio(), market)));
+    expect(inner!.decision).not.toBe('DENY');
     expect(withoutTime(outer)).toEqual(withoutTime(evaluate(intent, p, portfolio(), market)));
-    // And the engine is usable again afterwards.
-    expect(evaluate(makeIntent('MSFT', 'sell', 10), p, portfolio(), market).decision).not.toBe('DENY');
+  });
+
+  it('gives both calls their plain answers when a Proxy re-enters mid-sum over the same built records', async () => {
+    const engine = await PolicyEngine.fromYaml(REFERENCE_POLICY);
+    // Built records (as the parse functions return them) take the remembered-layout path; the
+    // nested call sums the same positions object while the outer one is between its reads.
+    const parsed = parsePortfolioState({ ...portfolio(), positions: { AAPL: 100, MSFT: -50, SPY: 10 } });
+    const prices = { ...market, prices: { AAPL: 200, MSFT: 400, SPY: 500 } };
+    const plainOuter = engine.evaluate(makeIntent('AAPL', 'buy', 500), parsed, prices);
+    const plainInner = engine.evaluate(makeIntent('SPY', 'buy', 3000), parsed, prices);
+    let inner: Decision | undefined;
+    const hostile = new Proxy(makeIntent('AAPL', 'buy', 500), {
+      get(target, key, receiver) {
+        if (key === 'side') inner ??= engine.evaluate(makeIntent('SPY', 'buy', 3000), parsed, prices);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const outer = engine.evaluate(hostile, parsed, prices);
+    expect(inner).toBeDefined();
+    expect(withoutTime(inner!)).toEqual(withoutTime(plainInner));
+    expect(withoutTime(outer)).toEqual(withoutTime(plainOuter));
+    // Decisions with real work in them (evidence computed), not a SYS-002.
+    expect(plainInner.evidence).toHaveLength(5);
+    expect(plainOuter.evidence).toHaveLength(5);
   });
 });
 

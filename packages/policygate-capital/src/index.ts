@@ -6,6 +6,8 @@ export {
   PortfolioStateSchema,
   MarketSnapshotSchema,
   ExecutionStateSchema,
+  RecentOrderSchema,
+  type RecentOrder,
   type OrderIntent,
   type PortfolioState,
   type MarketSnapshot,
@@ -15,8 +17,17 @@ export {
 export { parseOrderIntent, parsePortfolioState, parseMarketSnapshot, parseExecutionState } from './model/parse.js';
 export {
   PolicySchema,
+  PolicyV01Schema,
+  PolicyV02Schema,
   RULE_IDS,
+  RULE_IDS_V01,
+  POLICY_VERSIONS,
   type Policy,
+  type PolicyV01,
+  type PolicyV02,
+  type OrderLimits,
+  type InstrumentSpec,
+  type ExecutionLimitsV02,
   type PolicyInput,
   type RuleId,
   type ExposureLimits,
@@ -27,7 +38,7 @@ export { parsePolicy } from './policy/parse.js';
 export { parsePolicyYaml } from './policy/load.js';
 export { evaluate } from './engine/evaluate.js';
 export { PolicyEngine } from './engine/policy-engine.js';
-export type { Decision, DecisionKind, Evidence, Severity, Violation } from './engine/types.js';
+export type { Decision, DecisionKind, Evidence, EvidenceMetric, Severity, Violation } from './engine/types.js';
 export { policyHash, sha256Hex } from './util/sha256.js';
 export { pyRound, pyFixed } from './util/py-round.js';
 export { canonicalJson } from './util/canonical-json.js';

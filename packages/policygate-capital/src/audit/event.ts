@@ -84,6 +84,8 @@ export function buildAuditEvent(
     orders_last_60s_by_strategy: exec.orders_last_60s_by_strategy ?? {},
     violations_last_window: exec.violations_last_window ?? [],
     kill_switch_active: exec.kill_switch_active ?? false,
+    // Written only when there are some: a v0.1 event keeps the Python package's shape.
+    ...(exec.recent_orders !== undefined && exec.recent_orders.length > 0 && { recent_orders: exec.recent_orders }),
   };
   const event: AuditEvent = {
     event_id: eventId,

@@ -63,6 +63,6 @@ describe('DecisionSchema', () => {
     };
     expect(v.safeParse(DecisionSchema, d).success).toBe(true);
     expect(v.safeParse(DecisionSchema, { ...d, decision: 'MAYBE' }).success).toBe(false);
-    expect(v.safeParse(DecisionSchema, { ...d, violations: [{ ...d.violations[0], computed: { allowed_qty: '25' } }] }).success).toBe(false);
+    expect(v.safeParse(DecisionSchema, { ...d, violations: [{ ...d.violations[0], computed: { allowed_qty: true } }] }).success).toBe(false);
   });
 });

@@ -15,6 +15,18 @@ import {
 } from '../model/schemas.js';
 import type { Decision } from '../engine/types.js';
 
+const EVIDENCE_METRICS = [
+  'daily_return',
+  'drawdown',
+  'new_position_pct',
+  'gross_exposure_x',
+  'net_exposure_x',
+  'order_qty',
+  'order_notional',
+  'limit_price_deviation',
+  'price_age_seconds',
+] as const;
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Any RFC 4122 UUID, lowercase or uppercase (Python writes `uuid4()`, we write `crypto.randomUUID()`). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,7 +53,7 @@ export const ViolationSchema = strictObject({
   severity: v.picklist(['CRIT', 'HIGH'], (i) => `must be CRIT or HIGH, got ${i.received}`),
   message: str(),
   inputs: dataRecord(JsonScalarSchema),
-  computed: dataRecord(finiteNumber()),
+  computed: dataRecord(v.union([finiteNumber(), str()], (i) => `must be a finite number or a string, got ${i.received}`)),
 });
 
 /**
@@ -53,11 +65,8 @@ export const ViolationSchema = strictObject({
  * ```
  */
 export const EvidenceSchema = strictObject({
-  metric: v.picklist(
-    ['daily_return', 'drawdown', 'new_position_pct', 'gross_exposure_x', 'net_exposure_x'],
-    (i) => `must be one of daily_return, drawdown, new_position_pct, gross_exposure_x, net_exposure_x, got ${i.received}`,
-  ),
-  value: finiteNumber(),
+  metric: v.picklist(EVIDENCE_METRICS, (i) => `must be one of ${EVIDENCE_METRICS.join(', ')}, got ${i.received}`),
+  value: v.nullable(finiteNumber()),
   limit: v.nullable(finiteNumber()),
 });
 

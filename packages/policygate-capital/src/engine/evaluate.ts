@@ -1,11 +1,13 @@
-// SPEC.md "Evaluation": SYS-001, metrics, evidence, the rules in order, the kill-switch flag and the
-// decision. Pure and deterministic; never throws (errors are decisions: SYS-002).
-import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
+// Evaluation (docs: /docs/semantics/): SYS-001, unreadable timestamps, SYS-003, metrics, the rules in
+// order, the evidence, the kill-switch flag and the decision. Pure and deterministic; never throws
+// (errors are decisions: SYS-002).
+import { parseTimestampUs } from '../gate/time.js';
+import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState, RecentOrder } from '../model/schemas.js';
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
-import { pyRound } from '../util/py-round.js';
-import { certified, currentQuantity, exactHoldings, holdings, isValidPrice, metricsFromSums, own, scanHoldings, type Metrics } from './metrics.js';
-import { RULES, type RuleContext } from './rules.js';
+import { pyFixed, pyRound } from '../util/py-round.js';
+import { certified, currentQuantity, exactHoldings, isValidPrice, metricsFromSums, own, scanHoldings, Scratch, type HoldingsSums, type Metrics, type Multipliers } from './metrics.js';
+import { onlyReduces, orderFigures, RULES, type OrderFigures, type RuleContext } from './rules.js';
 import type { Decision, Evidence, Violation } from './types.js';
 
 const r6 = (x: number) => pyRound(x, 6);
@@ -35,22 +37,25 @@ function requireObject(value: unknown, what: string): Record<string, number> {
 
 const NONE_MISSING: readonly string[] = Object.freeze([]);
 
-/** The intent symbol's price as `missingPrices` read it (module-level, as `holdings`: read once per call). */
-let intentPrice: number | undefined;
+/** What one call read first: the intent symbol's price and the other holdings' sums. */
+interface Priced {
+  price: number | undefined;
+  holdings: HoldingsSums;
+}
 
 /**
  * SYS-001's symbols: the intent's, then every other non-zero holding without a valid price, in
- * sorted order. As a side effect, `holdings` holds the other holdings' exposure sums, and
- * `intentPrice` the intent symbol's price.
+ * sorted order. Fills `into` with the intent symbol's price and the other holdings' exposure sums.
  */
-export function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot): readonly string[] {
+function missingPrices(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, m: Multipliers, scratch: Scratch, into: Priced): readonly string[] {
   const symbol = intent.instrument.symbol;
   if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
   const prices = requireObject(market.prices, 'market.prices');
   const positions = requireObject(portfolio.positions ?? {}, 'portfolio.positions');
-  intentPrice = own(prices, symbol);
-  const priced = isValidPrice(intentPrice);
-  const held = scanHoldings(positions, prices, symbol).missing;
+  const price = (into.price = own(prices, symbol));
+  const priced = isValidPrice(price);
+  into.holdings = scanHoldings(positions, prices, symbol, m, scratch);
+  const held = into.holdings.missing;
   if (priced && !held) return NONE_MISSING;
   const missing = priced ? [] : [symbol];
   if (held) missing.push(...held.sort(compareCodePoints));
@@ -105,21 +110,10 @@ function safeCompile(policy: Policy): CompiledPolicy | Error {
  * order) — in both modes, with no evidence and no kill-switch trip. Shared with `PolicyGate`.
  */
 export function missingPriceDecision(intentId: string, symbols: readonly string[]): Decision {
-  return {
-    decision: 'DENY',
-    intent_id: intentId,
-    modified_intent: null,
-    violations: symbols.map((symbol) => ({
-      rule_id: 'SYS-001',
-      severity: 'CRIT',
-      message: `Missing or invalid price for symbol '${symbol}'.`,
-      inputs: { symbol },
-      computed: {},
-    })),
-    evidence: [],
-    eval_ms: 0,
-    kill_switch_triggered: false,
-  };
+  return denyAtOnce(
+    intentId,
+    symbols.map((symbol) => ({ rule_id: 'SYS-001', severity: 'CRIT', message: `Missing or invalid price for symbol '${symbol}'.`, inputs: { symbol }, computed: {} })),
+  );
 }
 
 export function systemError(compiled: CompiledPolicy | Error, intentId: string, error: unknown): Decision {
@@ -136,42 +130,144 @@ export function systemError(compiled: CompiledPolicy | Error, intentId: string, 
   };
 }
 
+/**
+ * A decision that denies at once, in both modes, whatever `defaults.decision` says: no evidence, no
+ * kill-switch trip (SYS-001, an unreadable timestamp, SYS-003). Shared with `PolicyGate`.
+ */
+export function denyAtOnce(intentId: string, violations: Violation[]): Decision {
+  return { decision: 'DENY', intent_id: intentId, modified_intent: null, violations, evidence: [], eval_ms: 0, kill_switch_triggered: false };
+}
+
+/** The SYS-002 denial for a timestamp the resolved policy needs and cannot read. */
+export const unreadableTimestamp = (intentId: string, what: 'intent' | 'market' | 'recent order'): Decision =>
+  denyAtOnce(intentId, [{ rule_id: 'SYS-002', severity: 'CRIT', message: `Evaluation error: unreadable ${what} timestamp.`, inputs: {}, computed: {} }]);
+
+/** SYS-003 when the market data is older than `max_price_age_seconds` (the age is signed: a newer snapshot is not stale). */
+export function staleMarketData(intentId: string, ageUs: number, maxSeconds: number): Decision | undefined {
+  if (!(ageUs > maxSeconds * 1_000_000)) return undefined;
+  const age = ageUs / 1e6;
+  return denyAtOnce(intentId, [
+    {
+      rule_id: 'SYS-003',
+      severity: 'CRIT',
+      message: `Market data is ${pyFixed(age, 3)}s old (limit ${maxSeconds}s).`,
+      inputs: { max_price_age_seconds: maxSeconds },
+      computed: { price_age_seconds: age },
+    },
+  ]);
+}
+
+const sameOrder = (r: RecentOrder, intent: OrderIntent, symbol: string): boolean =>
+  r.account_id === intent.account_id &&
+  r.strategy_id === intent.strategy_id &&
+  r.symbol === symbol &&
+  r.side === intent.side &&
+  r.order_type === intent.order_type &&
+  r.qty === intent.qty &&
+  (r.limit_price ?? null) === (intent.limit_price ?? null);
+
+/**
+ * EXEC-003's duplicate among `recent`: the same order stamped in (t − window, t], the latest (ties:
+ * the later in the list); or an unreadable recent-order timestamp (every one is read).
+ */
+function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symbol: string, t: number, windowSeconds: number): string | null | 'unreadable' {
+  if (!Array.isArray(recent)) throw new Error('execution.recent_orders must be an array');
+  const from = t - windowSeconds * 1_000_000;
+  let best: string | null = null;
+  let bestAt = -Infinity;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i]!;
+    if (!r || typeof r !== 'object') throw new Error(`execution.recent_orders[${i}] must be an object`);
+    const at = parseTimestampUs(r.timestamp);
+    if (at !== at) return 'unreadable';
+    if (at > from && at <= t && at >= bestAt && sameOrder(r, intent, symbol)) {
+      best = typeof r.intent_id === 'string' ? r.intent_id : String(r.intent_id);
+      bestAt = at;
+    }
+  }
+  return best;
+}
+
+/** The reads of policy DSL v0.2's clock rules: an early decision (SYS-002, SYS-003), or the facts the rules need. */
+interface ClockFacts {
+  duplicateOf: string | null;
+  priceAge: number | null;
+}
+
+function readClocks(compiled: CompiledPolicy, limits: ResolvedLimits, intent: OrderIntent, market: MarketSnapshot, execution: ExecutionStateInput, symbol: string, intentId: string): Decision | ClockFacts {
+  const maxAge = compiled.maxPriceAgeSeconds;
+  const window = limits.execution.duplicate_window_seconds;
+  const recent = window === null ? undefined : execution.recent_orders;
+  const facts: ClockFacts = { duplicateOf: null, priceAge: null };
+  if (maxAge === null && (recent === undefined || recent.length === 0)) return facts;
+  const t = parseTimestampUs(intent.timestamp);
+  if (t !== t) return unreadableTimestamp(intentId, 'intent');
+  if (maxAge !== null) {
+    const tm = parseTimestampUs(market.timestamp);
+    if (tm !== tm) return unreadableTimestamp(intentId, 'market');
+    const stale = staleMarketData(intentId, t - tm, maxAge);
+    if (stale) return stale;
+    facts.priceAge = (t - tm) / 1e6;
+  }
+  if (recent !== undefined && recent.length > 0) {
+    const found = findDuplicate(recent, intent, symbol, t, window!);
+    if (found === 'unreadable') return unreadableTimestamp(intentId, 'recent order');
+    facts.duplicateOf = found;
+  }
+  return facts;
+}
+
 function decideChecked(
   compiled: CompiledPolicy,
   intent: OrderIntent,
   portfolio: PortfolioState,
   market: MarketSnapshot,
   execution: ExecutionStateInput,
+  priced: Priced,
+  m: Multipliers,
+  scratch: Scratch,
 ): Decision {
   const { qty, side, strategy_id: strategyId } = intent;
   const symbol = intent.instrument.symbol;
+  if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
+  requireObject(execution, 'execution');
+  const limits = resolveLimits(compiled, symbol, strategyId);
+  let clocks: ClockFacts | undefined;
+  if (compiled.v02) {
+    const read = readClocks(compiled, limits, intent, market, execution, symbol, safeIntentId(intent));
+    if ('decision' in read) return read;
+    clocks = read;
+  }
   finitePositive(qty, 'intent.qty');
   if (side !== 'buy' && side !== 'sell') throw new Error(`intent.side must be buy or sell, got ${String(side)}`);
-  if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
   const equity = finitePositive(portfolio.equity, 'portfolio.equity');
   const sod = finitePositive(portfolio.start_of_day_equity, 'portfolio.start_of_day_equity');
   const peak = finitePositive(portfolio.peak_equity, 'portfolio.peak_equity');
-  requireObject(execution, 'execution');
   const byStrategy = requireObject(execution.orders_last_60s_by_strategy ?? {}, 'execution.orders_last_60s_by_strategy');
   const killSwitchActive = execution.kill_switch_active ?? false;
   if (typeof killSwitchActive !== 'boolean') throw new Error('execution.kill_switch_active must be a boolean');
 
-  // missingPrices() ran first and left the other holdings' sums in `holdings`, and a valid price.
+  // missingPrices() ran first: the other holdings' sums, and a valid price.
+  const holdings = priced.holdings;
   if (holdings.bad) throw new Error(`position quantity for '${holdings.bad[0]}' is not a finite number`);
   const positions = portfolio.positions ?? {};
-  const price = intentPrice!;
+  const price = priced.price!;
+  const multiplier = m === null ? 1 : (m.get(symbol)?.multiplier ?? 1);
   const current = currentQuantity(positions, symbol);
-  let metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, price, current, side, qty);
+  let metrics = metricsFromSums(equity, sod, peak, holdings.gross, holdings.net, price, current, side, qty, multiplier);
   if (!certified(metrics)) {
     // A compensated sum could not vouch for its rounding (heavy cancellation, a zero or tiny sum,
     // an overflow): sum again, exactly.
-    const h = exactHoldings(positions, market.prices, symbol);
-    metrics = metricsFromSums(equity, sod, peak, h.gross, h.net, price, current, side, qty);
+    const h = exactHoldings(positions, market.prices, symbol, m, scratch);
+    metrics = metricsFromSums(equity, sod, peak, h.gross, h.net, price, current, side, qty, multiplier);
   }
-  const limits = resolveLimits(compiled, symbol, strategyId);
-  counts.killSwitchActive = killSwitchActive;
-  counts.globalCount = count(execution.orders_last_60s_global, 'execution.orders_last_60s_global');
-  counts.strategyCount = count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`);
+  const counts: ExecutionCounts = {
+    killSwitchActive,
+    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
+    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
+    duplicateOf: clocks?.duplicateOf ?? null,
+    priceAge: clocks?.priceAge ?? null,
+  };
   return decideFromMetrics(compiled, intent, limits, metrics, equity, counts);
 }
 
@@ -180,13 +276,14 @@ export interface ExecutionCounts {
   killSwitchActive: boolean;
   globalCount: number;
   strategyCount: number;
+  /** v0.2: the recent order this one duplicates (EXEC-003), or null. */
+  duplicateOf?: string | null;
+  /** v0.2: the market data's age in seconds when `max_price_age_seconds` is set, else null. */
+  priceAge?: number | null;
 }
 
-// Reused per call (evaluation is synchronous): decideFromMetrics copies what it keeps.
-const counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0 };
-
 /**
- * Steps 3–6 of SPEC "Evaluation" from computed metrics: the rules in order, the evidence, the
+ * From computed metrics: the rules in order, the evidence, the
  * kill-switch flag and the decision. Shared by `evaluate` and the stateful `PolicyGate`, which keeps
  * its metrics incrementally; throws on a non-finite metric (callers turn that into SYS-002).
  * Internal: not exported from the package.
@@ -206,6 +303,8 @@ export function decideFromMetrics(
   if (metrics.grossExposureX - metrics.grossExposureX !== 0) throw new Error('gross_exposure_x is not finite');
   if (metrics.netExposureX - metrics.netExposureX !== 0) throw new Error('net_exposure_x is not finite');
 
+  const order = limits.order === null ? null : orderFigures(intent, metrics.price, metrics.multiplier);
+  if (order !== null && order.notional - order.notional !== 0) throw new Error('order_notional is not finite');
   const ctx: RuleContext = {
     intent,
     limits,
@@ -214,6 +313,11 @@ export function decideFromMetrics(
     killSwitchActive: counts.killSwitchActive,
     globalCount: counts.globalCount,
     strategyCount: counts.strategyCount,
+    // Reduce-only halts: an order that only shrinks its position passes KILL-001 and LOSS-001/002.
+    halts: !(compiled.reduceOnly && onlyReduces(metrics.currentQty, metrics.newQty)),
+    duplicateOf: counts.duplicateOf ?? null,
+    order,
+    lotSize: compiled.instruments.size === 0 ? null : (compiled.instruments.get(intent.instrument.symbol)?.lotSize ?? null),
   };
   const violations: Violation[] = [];
   for (const rule of RULES) {
@@ -228,6 +332,7 @@ export function decideFromMetrics(
     { metric: 'gross_exposure_x', value: r6(metrics.grossExposureX), limit: limits.exposure.evidence.gross },
     { metric: 'net_exposure_x', value: r6(metrics.netExposureX), limit: limits.exposure.evidence.net },
   ];
+  if (order !== null || compiled.maxPriceAgeSeconds !== null) orderEvidence(evidence, intent, limits, order, compiled, counts.priceAge ?? null);
 
   let killSwitchTriggered = false;
   for (const v of violations) if (compiled.tripOn.has(v.rule_id)) killSwitchTriggered = true;
@@ -236,7 +341,7 @@ export function decideFromMetrics(
   let modified: OrderIntent | null = null;
   if (compiled.enforce && violations.length > 0) {
     const only = violations.length === 1 && violations[0]!.rule_id === 'EXP-001' ? violations[0]! : undefined;
-    const allowed = only?.computed.allowed_qty ?? 0;
+    const allowed = (only?.computed.allowed_qty as number | undefined) ?? 0;
     if (allowed > 0) {
       decision = 'MODIFY';
       modified = { ...intent, qty: allowed };
@@ -255,24 +360,38 @@ export function decideFromMetrics(
   };
 }
 
+/** The v0.2 evidence items, each only when its resolved limit is set. */
+function orderEvidence(evidence: Evidence[], intent: OrderIntent, limits: ResolvedLimits, order: OrderFigures | null, compiled: CompiledPolicy, priceAge: number | null): void {
+  const o = limits.order;
+  if (o !== null && order !== null) {
+    if (o.max_order_qty !== null) evidence.push({ metric: 'order_qty', value: r6(intent.qty), limit: o.evidence.qty });
+    if (o.max_order_notional !== null) evidence.push({ metric: 'order_notional', value: r6(order.notional), limit: o.evidence.notional });
+    if (o.price_collar_pct !== null) evidence.push({ metric: 'limit_price_deviation', value: order.deviation === null ? null : r6(order.deviation), limit: o.evidence.collar });
+  }
+  if (compiled.maxPriceAgeSeconds !== null && priceAge !== null) evidence.push({ metric: 'price_age_seconds', value: r6(priceAge), limit: compiled.priceAgeEvidence });
+}
+
 function decide(
   compiled: CompiledPolicy | Error,
   intent: OrderIntent,
   portfolio: PortfolioState,
   market: MarketSnapshot,
   execution: ExecutionStateInput,
+  scratch: Scratch,
 ): Decision {
   const intentId = safeIntentId(intent);
+  const m = compiled instanceof Error || !compiled.multiplied ? null : compiled.instruments;
+  const priced: Priced = { price: undefined, holdings: scratch.perCall };
   let missing: readonly string[];
   try {
-    missing = missingPrices(intent, portfolio, market);
+    missing = missingPrices(intent, portfolio, market, m, scratch, priced);
   } catch (e) {
     return systemError(compiled, intentId, e);
   }
   if (missing.length > 0) return missingPriceDecision(intentId, missing);
   if (compiled instanceof Error) return systemError(compiled, intentId, compiled);
   try {
-    return decideChecked(compiled, intent, portfolio, market, execution ?? {});
+    return decideChecked(compiled, intent, portfolio, market, execution ?? {}, priced, m, scratch);
   } catch (e) {
     return systemError(compiled, intentId, e);
   }
@@ -281,10 +400,11 @@ function decide(
 const EMPTY_EXECUTION: ExecutionStateInput = Object.freeze({});
 
 /**
- * Evaluates an order against a policy and the portfolio, market and execution state (SPEC.md
- * "Evaluation"). Pure and deterministic; never throws: missing prices give DENY with SYS-001, any
- * other failure (malformed input, a non-finite metric, an invalid policy) gives the policy's
- * `defaults.decision` (DENY unless it says allow) with SYS-002.
+ * Evaluates an order against a policy and the portfolio, market and execution state (docs:
+ * /docs/semantics/). Pure and deterministic; never throws: missing prices give DENY with SYS-001,
+ * stale market data (v0.2) DENY with SYS-003, any other failure (malformed input, a non-finite
+ * metric, an invalid policy) gives the policy's `defaults.decision` (DENY unless it says allow) with
+ * SYS-002.
  *
  * Inputs are trusted to have their schema shape (validate untrusted data with the `parse…`
  * functions first); every number used is still checked. The policy object is validated and
@@ -307,6 +427,11 @@ export function evaluate(
   return evaluateCompiled(safeCompile(policy), intent, portfolio, market, execution);
 }
 
+// The scratch of each compiled policy (a cache keyed by the object it belongs to): a call takes one
+// from the pool and gives it back, so a call made from inside another (a getter or a Proxy on the
+// inputs that evaluates again) takes a second one and neither overwrites the other.
+const pools = new WeakMap<object, Scratch[]>();
+
 /**
  * `evaluate` with a policy compiled once (`PolicyEngine` keeps it): saves the cache lookup per call.
  * Internal: not exported from the package.
@@ -318,26 +443,22 @@ export function evaluateCompiled(
   market: MarketSnapshot,
   execution: ExecutionStateInput = EMPTY_EXECUTION,
 ): Decision {
-  if (evaluating) return nestedCallDecision(compiled, intent, 'evaluate');
-  evaluating = true;
+  let pool = pools.get(compiled);
+  if (pool === undefined) pools.set(compiled, (pool = []));
+  const scratch = pool.pop() ?? new Scratch();
   try {
     const start = performance.now();
-    const decision = decide(compiled, intent, portfolio, market, execution);
+    const decision = decide(compiled, intent, portfolio, market, execution, scratch);
     decision.eval_ms = pyRound(performance.now() - start, 3);
     return decision;
   } finally {
-    evaluating = false;
+    pool.push(scratch);
   }
 }
 
-// An evaluation keeps its intermediate results at module level (`holdings`, `intentPrice`,
-// `counts`); a getter or Proxy on an input that called evaluate again would overwrite them halfway.
-let evaluating = false;
-
 /**
- * DENY with SYS-002 for a call made from inside another (by a getter or a Proxy trap on the outer
- * call's inputs): it cannot be evaluated without corrupting the outer one, and in doubt the engine
- * denies, whatever `defaults.decision` says. Internal (shared with the gate).
+ * DENY with SYS-002 for a gate call made from inside another (by a getter or a Proxy trap on the
+ * outer call's inputs). Internal (the gate's guard; `evaluate` itself needs none).
  */
 export function nestedCallDecision(compiled: CompiledPolicy | Error, intent: unknown, what: string): Decision {
   const d = systemError(compiled, safeIntentId(intent), new Error(`${what} was called from inside another ${what} (by a getter or a Proxy on its inputs)`));

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExactSum } from '../util/fsum.js';
 import { buildRecord } from '../util/records.js';
-import { exactHoldings, scanHoldings } from './metrics.js';
+import { exactHoldings, scanHoldings, Scratch } from './metrics.js';
+
+// One scratch for the file, as one engine keeps one per call in flight: the layout learned by one call is there for the next.
+const scratch = new Scratch();
 
 const symbols = ['AAPL', 'MSFT', 'ES', 'constructor', '__proto__', 'Z'];
 const qty = fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, -Infinity));
@@ -11,10 +14,10 @@ const copy = (o: Record<string, number>) => Object.fromEntries(Object.entries(o)
 
 /** The other holdings' sums plus `term`, as the engine takes them: certified, else exact. */
 function scan(positions: Record<string, number>, prices: Record<string, number>, symbol: string, term = 0) {
-  const h = scanHoldings(positions, prices, symbol);
+  const h = scanHoldings(positions, prices, symbol, null, scratch);
   const result = { gross: h.gross.plus(term), net: h.net.plus(term), missing: h.missing, bad: h.bad };
   if (Number.isNaN(result.gross) || Number.isNaN(result.net)) {
-    const e = exactHoldings(positions, prices, symbol);
+    const e = exactHoldings(positions, prices, symbol, null, scratch);
     result.gross = e.gross.plus(term);
     result.net = e.net.plus(term);
   }

@@ -1,5 +1,11 @@
-// SPEC "Metrics": loss figures, the position after the trade, and gross/net exposure before and
-// after, summed exactly so that the result does not depend on the key order of `positions`.
+// Metrics (docs: /docs/semantics/#metrics): loss figures, the position after the trade, and
+// gross/net exposure before and after, summed exactly so that the result does not depend on the key
+// order of `positions`. Every value is `(q × p) × multiplier` (policy DSL v0.2 instruments; 1 otherwise).
+//
+// No module-level mutable state: the per-call sums and the last layout used live in a `Scratch` that
+// its owner (a compiled policy, through a pool) hands to one call at a time, so a call made from
+// inside another (a getter, a Proxy) gets its own scratch and both answers are right.
+import type { PreparedInstrument } from '../policy/compile.js';
 import { CompensatedSum, ExactSum, type Sum } from '../util/fsum.js';
 import { isImmutableFlat } from '../util/frozen.js';
 import { isBuiltRecord } from '../util/records.js';
@@ -9,6 +15,8 @@ export interface Metrics {
   dailyReturn: number;
   drawdown: number;
   price: number;
+  /** The instrument's contract multiplier (1 unless the policy lists one). */
+  multiplier: number;
   currentQty: number;
   newQty: number;
   newPositionPct: number;
@@ -45,8 +53,13 @@ const priceByKey = (prices: Record<string, number>, symbol: string): number | un
 /** A price usable by the engine: a finite number > 0 (SPEC SYS-001). */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
+/** Multipliers by symbol, or null when every multiplier is 1 (the v0.1 figures, no lookups). */
+export type Multipliers = ReadonlyMap<string, PreparedInstrument> | null;
+
+const multiplier = (m: Multipliers, s: string): number => (m === null ? 1 : (m.get(s)?.multiplier ?? 1));
+
 /** Exposure sums and data problems of a set of holdings. */
-interface HoldingsSums<S extends Sum = Sum> {
+export interface HoldingsSums<S extends Sum = Sum> {
   /** Σ|q·p| over the non-zero, priced holdings. */
   gross: S;
   /** Σ q·p over the same holdings. */
@@ -63,7 +76,7 @@ interface Accumulator extends Sum {
 }
 
 /** Adds one holding to `into`, or notes why it cannot be summed. A zero holding needs no price. */
-function addHolding(into: HoldingsSums<Accumulator>, s: string, q: unknown, p: unknown): void {
+function addHolding(into: HoldingsSums<Accumulator>, s: string, q: unknown, p: unknown, m: Multipliers): void {
   if (q === 0) return;
   if (!isValidPrice(p)) {
     (into.missing ??= []).push(s);
@@ -73,7 +86,7 @@ function addHolding(into: HoldingsSums<Accumulator>, s: string, q: unknown, p: u
     (into.bad ??= []).push(s);
     return;
   }
-  const value = q * p;
+  const value = m === null ? q * p : q * p * multiplier(m, s);
   // A zero product (an underflow such as 5e-324 × 0.001) adds nothing; skipping it keeps the sign
   // of a zero sum the same however the sums are formed (per call, or per snapshot minus a term).
   if (value === 0) return;
@@ -89,11 +102,11 @@ function clear(into: HoldingsSums<Accumulator>): void {
 }
 
 /** Sums every holding except `exclude` into `into` (reset first), reading by key. */
-function sumHoldings(positions: Record<string, number>, prices: Record<string, number>, exclude: string | undefined, into: HoldingsSums<Accumulator>): void {
+function sumHoldings(positions: Record<string, number>, prices: Record<string, number>, exclude: string | undefined, m: Multipliers, into: HoldingsSums<Accumulator>): void {
   clear(into);
   const plain = plainReads(prices);
   for (const s of Object.keys(positions)) {
-    if (s !== exclude) addHolding(into, s, positions[s], plain ? prices[s] : own(prices, s));
+    if (s !== exclude) addHolding(into, s, positions[s], plain ? prices[s] : own(prices, s), m);
   }
 }
 
@@ -111,8 +124,9 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
 class Layout {
   /** For each position key, the index of its price key, or -1 when `prices` has none. */
   readonly priceIndex: Int32Array;
-  readonly prices: Float64Array;
-  readonly terms: Float64Array;
+  /** Each position key's multiplier under `multipliersOf` (built on first use with multipliers). */
+  private multipliers: Float64Array | undefined;
+  private multipliersOf: Multipliers = null;
 
   constructor(
     readonly positionKeys: readonly string[],
@@ -121,8 +135,15 @@ class Layout {
     const index = new Map<string, number>();
     priceKeys.forEach((k, j) => index.set(k, j));
     this.priceIndex = Int32Array.from(positionKeys, (k) => index.get(k) ?? -1);
-    this.terms = new Float64Array(positionKeys.length);
-    this.prices = new Float64Array(priceKeys.length);
+  }
+
+  private multipliersFor(m: Multipliers): Float64Array | undefined {
+    if (m === null) return undefined;
+    if (this.multipliersOf !== m || this.multipliers === undefined) {
+      this.multipliers = Float64Array.from(this.positionKeys, (k) => multiplier(m, k));
+      this.multipliersOf = m;
+    }
+    return this.multipliers;
   }
 
   /**
@@ -132,9 +153,12 @@ class Layout {
    * summed, when the objects do not have this shape. A symbol without an enumerable price key (the
    * rare missing price) is still looked up by key, as the keyed path does.
    */
-  sum(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): boolean {
-    const { priceKeys, priceIndex, positionKeys: keys, terms } = this;
-    const values = this.prices;
+  sum(positions: Record<string, number>, prices: Record<string, number>, exclude: string, m: Multipliers, scratch: Scratch): boolean {
+    const { priceKeys, priceIndex, positionKeys: keys } = this;
+    const into = scratch.perCall;
+    const values = scratch.buffer('prices', priceKeys.length);
+    const terms = scratch.buffer('terms', keys.length);
+    const mults = this.multipliersFor(m);
     let j = 0;
     for (const s in prices) {
       if (s !== priceKeys[j]) return false;
@@ -154,7 +178,10 @@ class Layout {
       const p = at >= 0 ? values[at]! : asNumber(priceByKey(prices, s));
       if (!(p > 0 && p < Infinity)) (into.missing ??= []).push(s);
       else if (q - q !== 0) (into.bad ??= []).push(s);
-      else if (q * p !== 0) terms[k++] = q * p; // a zero product adds nothing (see addHolding)
+      else {
+        const value = mults === undefined ? q * p : q * p * mults[i - 1]!;
+        if (value !== 0) terms[k++] = value; // a zero product adds nothing (see addHolding)
+      }
     }
     if (i !== keys.length) return false;
     CompensatedSum.addAllTwice(into.gross, into.net, terms, k);
@@ -165,59 +192,69 @@ class Layout {
 const asNumber = (x: unknown): number => (typeof x === 'number' ? x : NaN);
 
 // The layout learned for each positions record (a service checking several accounts in turn keeps
-// one per account), and the last one used, for a record of a shape seen before (one parsed anew
-// for every message). `misses` counts the calls since a layout last matched: a caller whose shape
-// keeps changing stops paying to learn them (after two, only every 16th).
+// one per account). A cache keyed by the object it describes; the last layout used and the miss
+// count are per scratch.
 const layouts = new WeakMap<object, Layout>();
-let last: Layout | undefined;
-let misses = 0;
 // Reading the price keys costs O(prices); past this many per position, reading by key is cheaper.
 const MAX_PRICES_PER_POSITION = 4;
 
+const newSums = <S extends Accumulator>(make: () => S): HoldingsSums<S> => ({ gross: make(), net: make(), missing: undefined, bad: undefined });
+
+/**
+ * The per-call working memory of an evaluation: the holdings sums, the buffers of the layout path,
+ * and the last layout used. Owned by a compiled policy's pool (evaluate.ts): one call at a time.
+ */
+export class Scratch {
+  readonly perCall = newSums(() => new CompensatedSum());
+  readonly fromSnapshot = newSums(() => new ExactSum());
+  readonly exact = newSums(() => new ExactSum());
+  /** The layout that matched last, for a record of a shape seen before (one parsed anew per message). */
+  last: Layout | undefined;
+  /** Calls since a layout last matched: a caller whose shape keeps changing stops paying to learn them (after two, only every 16th). */
+  misses = 0;
+  readonly #buffers = { prices: new Float64Array(64), terms: new Float64Array(64) };
+
+  /** A buffer of at least `n` doubles (grown, never shrunk). */
+  buffer(name: 'prices' | 'terms', n: number): Float64Array {
+    let b = this.#buffers[name];
+    if (b.length < n) b = this.#buffers[name] = new Float64Array(Math.max(n, b.length * 2));
+    return b;
+  }
+}
+
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */
-function sumPerCall(positions: Record<string, number>, prices: Record<string, number>, exclude: string, into: HoldingsSums<CompensatedSum>): void {
+function sumPerCall(positions: Record<string, number>, prices: Record<string, number>, exclude: string, m: Multipliers, scratch: Scratch): HoldingsSums {
+  const into = scratch.perCall;
   const readable = isBuiltRecord(positions) && isBuiltRecord(prices);
   if (readable) {
     const known = layouts.get(positions);
+    const last = scratch.last;
     let layout: Layout | undefined;
-    if (known?.sum(positions, prices, exclude, into)) layout = known;
-    else if (last !== known && last?.sum(positions, prices, exclude, into)) layout = last;
+    if (known?.sum(positions, prices, exclude, m, scratch)) layout = known;
+    else if (last !== known && last?.sum(positions, prices, exclude, m, scratch)) layout = last;
     if (layout !== undefined) {
-      last = layout;
-      misses = 0;
-      return;
+      scratch.last = layout;
+      scratch.misses = 0;
+      return into;
     }
   }
-  sumHoldings(positions, prices, exclude, into);
-  if (!readable) return;
-  misses++;
+  sumHoldings(positions, prices, exclude, m, into);
+  if (!readable) return into;
+  const misses = ++scratch.misses;
   if (misses <= 2 || misses % 16 === 0) {
     const positionKeys = Object.keys(positions);
     const priceKeys = Object.keys(prices);
     if (priceKeys.length <= MAX_PRICES_PER_POSITION * positionKeys.length + 16) {
-      last = new Layout(positionKeys, priceKeys);
-      layouts.set(positions, last);
+      scratch.last = new Layout(positionKeys, priceKeys);
+      layouts.set(positions, scratch.last);
     }
   }
+  return into;
 }
 
-/** The result of {@link scanHoldings} (module-level: evaluation is synchronous and never re-entered). */
-export const holdings: HoldingsSums = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined };
-const perCall: HoldingsSums<CompensatedSum> = { gross: new CompensatedSum(), net: new CompensatedSum(), missing: undefined, bad: undefined };
-const fromSnapshot: HoldingsSums<ExactSum> = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined };
-const exact: HoldingsSums<ExactSum> = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined };
-
-function publish(from: HoldingsSums): HoldingsSums {
-  holdings.gross = from.gross;
-  holdings.net = from.net;
-  holdings.missing = from.missing;
-  holdings.bad = from.bad;
-  return holdings;
-}
-
-// Frozen snapshots: sums over *all* holdings, computed once per (positions, prices) pair. A frozen
-// object cannot change, so the cache cannot go stale; a WeakMap lets it go with the snapshot.
-const snapshots = new WeakMap<object, HoldingsSums<ExactSum> & { prices: object }>();
+// Frozen snapshots: sums over *all* holdings, computed once per (positions, prices, multipliers). A
+// frozen object cannot change, so the cache cannot go stale; a WeakMap lets it go with the snapshot.
+const snapshots = new WeakMap<object, HoldingsSums<ExactSum> & { prices: object; m: Multipliers }>();
 
 const without = (list: string[] | undefined, symbol: string): string[] | undefined => {
   if (!list) return undefined;
@@ -227,7 +264,7 @@ const without = (list: string[] | undefined, symbol: string): string[] | undefin
 
 /**
  * The holdings other than the intent's symbol: SYS-001's unpriced symbols, quantities that are not
- * finite, and the exposure sums, in `holdings`.
+ * finite, and the exposure sums (in the scratch; valid until its next use).
  *
  * One pass over the holdings per call, with compensated sums whose `plus` certifies the correctly
  * rounded result (or returns NaN: then {@link exactHoldings} sums again, exactly) — unless both
@@ -236,23 +273,17 @@ const without = (list: string[] | undefined, symbol: string): string[] | undefin
  * is exact), making a check O(1) in the number of positions. Either way the rounded sums are the
  * same doubles, whatever the key order.
  */
-export function scanHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string): HoldingsSums {
-  if (!Object.isFrozen(positions) || !Object.isFrozen(prices)) {
-    sumPerCall(positions, prices, symbol, perCall);
-    return publish(perCall);
-  }
+export function scanHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string, m: Multipliers, scratch: Scratch): HoldingsSums {
+  if (!Object.isFrozen(positions) || !Object.isFrozen(prices)) return sumPerCall(positions, prices, symbol, m, scratch);
   let all = snapshots.get(positions);
-  if (!all || all.prices !== prices) {
-    if (!isImmutableFlat(positions) || !isImmutableFlat(prices)) {
-      // Frozen, but with getters or object values: read it afresh every time.
-      sumPerCall(positions, prices, symbol, perCall);
-      return publish(perCall);
-    }
-    all = { gross: new ExactSum(), net: new ExactSum(), missing: undefined, bad: undefined, prices };
-    sumHoldings(positions, prices, undefined, all);
+  if (!all || all.prices !== prices || all.m !== m) {
+    // Frozen, but with getters or object values: read it afresh every time.
+    if (!isImmutableFlat(positions) || !isImmutableFlat(prices)) return sumPerCall(positions, prices, symbol, m, scratch);
+    all = { ...newSums(() => new ExactSum()), prices, m };
+    sumHoldings(positions, prices, undefined, m, all);
     snapshots.set(positions, all);
   }
-  const h = fromSnapshot;
+  const h = scratch.fromSnapshot;
   h.gross.copyFrom(all.gross);
   h.net.copyFrom(all.net);
   h.missing = without(all.missing, symbol);
@@ -261,23 +292,23 @@ export function scanHoldings(positions: Record<string, number>, prices: Record<s
   const q = own(positions, symbol);
   const p = own(prices, symbol);
   if (typeof q === 'number' && q !== 0 && q - q === 0 && isValidPrice(p)) {
-    const value = q * p;
+    const value = m === null ? q * p : q * p * multiplier(m, symbol);
     if (value !== 0) {
       h.gross.add(value < 0 ? value : -value);
       h.net.add(-value);
     }
   }
-  return publish(h);
+  return h;
 }
 
 /** The sums of {@link scanHoldings}, always exact (Shewchuk): the fallback when a compensated sum cannot certify its result. */
-export function exactHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string): HoldingsSums {
-  sumHoldings(positions, prices, symbol, exact);
-  return exact;
+export function exactHoldings(positions: Record<string, number>, prices: Record<string, number>, symbol: string, m: Multipliers, scratch: Scratch): HoldingsSums {
+  sumHoldings(positions, prices, symbol, m, scratch.exact);
+  return scratch.exact;
 }
 
 /**
- * The metrics of SPEC step 2 from the exposure of the *other* holdings (exact sums that exclude
+ * The metrics (docs: /docs/semantics/#metrics) from the exposure of the *other* holdings (exact sums that exclude
  * the intent's symbol). Shared by `evaluate` (which sums them per call) and the stateful gate
  * (which keeps them incrementally).
  */
@@ -291,10 +322,12 @@ export function metricsFromSums(
   currentQty: number,
   side: 'buy' | 'sell',
   qty: number,
+  multiplier = 1,
 ): Metrics {
   const newQty = side === 'buy' ? currentQty + qty : currentQty - qty;
-  const before = currentQty * price;
-  const after = newQty * price;
+  // (q × p) × multiplier, in that order (× 1 is exact: the v0.1 figures).
+  const before = currentQty * price * multiplier;
+  const after = newQty * price * multiplier;
   const grossBefore = grossOthers.plus(Math.abs(before));
   const grossAfter = grossOthers.plus(Math.abs(after));
   const netBefore = Math.abs(netOthers.plus(before));
@@ -303,6 +336,7 @@ export function metricsFromSums(
     dailyReturn: (equity - startOfDayEquity) / startOfDayEquity,
     drawdown: (peakEquity - equity) / peakEquity,
     price,
+    multiplier,
     currentQty,
     newQty,
     newPositionPct: Math.abs(after) / equity,

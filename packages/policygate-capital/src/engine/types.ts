@@ -12,13 +12,29 @@ export interface Violation {
   severity: Severity;
   message: string;
   inputs: Record<string, unknown>;
-  computed: Record<string, number>;
+  /** What the rule computed: numbers (unrounded), or an id such as EXEC-003's `duplicate_of`. */
+  computed: Record<string, number | string>;
 }
 
-/** One metric against its (resolved) limit, both rounded to 6 decimals. `limit` null = unchecked. */
+/** The metrics of the evidence: the five of v0.1, then the v0.2 order and market-data figures when their limit is set. */
+export type EvidenceMetric =
+  | 'daily_return'
+  | 'drawdown'
+  | 'new_position_pct'
+  | 'gross_exposure_x'
+  | 'net_exposure_x'
+  | 'order_qty'
+  | 'order_notional'
+  | 'limit_price_deviation'
+  | 'price_age_seconds';
+
+/**
+ * One metric against its (resolved) limit, both rounded to 6 decimals. `limit` null = unchecked;
+ * `value` null only for `limit_price_deviation` of an order that is not a priced limit order.
+ */
 export interface Evidence {
-  metric: 'daily_return' | 'drawdown' | 'new_position_pct' | 'gross_exposure_x' | 'net_exposure_x';
-  value: number;
+  metric: EvidenceMetric;
+  value: number | null;
   limit: number | null;
 }
 

@@ -264,7 +264,7 @@ export class PolicyGate {
   private readonly kill: KillSwitch;
   private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0 };
   private readonly scratchMetrics: Metrics = {
-    dailyReturn: 0, drawdown: 0, price: 0, currentQty: 0, newQty: 0, newPositionPct: 0,
+    dailyReturn: 0, drawdown: 0, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0,
     grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0,
   };
   // SPEC step 2's loss figures, recomputed when the equity figures change.
@@ -512,6 +512,7 @@ export class PolicyGate {
     m.dailyReturn = this.dailyReturn;
     m.drawdown = this.drawdown;
     m.price = price;
+    m.multiplier = 1;
     m.currentQty = current;
     m.newQty = newQty;
     m.newPositionPct = Math.abs(after) / equity;
@@ -800,7 +801,7 @@ export class PolicyGate {
   private limitsWithoutStrategy(symbol: string): ResolvedLimits {
     const c = this.compiled;
     const sym = c.symbols.get(symbol);
-    return sym ? { exposure: sym.exposure ?? c.base.exposure, loss: sym.loss ?? c.base.loss, execution: sym.execution ?? c.base.execution } : c.base;
+    return sym ? { exposure: sym.exposure ?? c.base.exposure, loss: sym.loss ?? c.base.loss, execution: sym.execution ?? c.base.execution, order: sym.order ?? c.base.order } : c.base;
   }
 
   private countsAt(strategyId: string | undefined): ExecutionCounts {

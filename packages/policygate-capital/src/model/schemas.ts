@@ -48,7 +48,23 @@ export const MarketSnapshotSchema = strictObject({
   prices: dataRecord(finiteNumber()),
 });
 
-/** Schema of an ExecutionState: order counts, recent violations and the kill switch (all optional). */
+/**
+ * Schema of a recent order (policy DSL v0.2 duplicate detection, EXEC-003): an order sent (ALLOW or
+ * MODIFY; a MODIFY with its reduced qty). Timestamps are checked when a rule reads them.
+ */
+export const RecentOrderSchema = strictObject({
+  intent_id: str(),
+  timestamp: timestamp(),
+  account_id: str(),
+  strategy_id: str(),
+  symbol: str(),
+  side: v.picklist(['buy', 'sell'], (i) => `must be buy or sell, got ${i.received}`),
+  order_type: v.picklist(['market', 'limit'], (i) => `must be market or limit, got ${i.received}`),
+  qty: finiteNumber({ gt: 0 }),
+  limit_price: v.nullable(finiteNumber({ ge: 0 })),
+});
+
+/** Schema of an ExecutionState: order counts, recent violations, the kill switch and recent orders (all optional). */
 export const ExecutionStateSchema = strictObject({
   orders_last_60s_global: v.optional(finiteNumber({ int: true, ge: 0 }), 0),
   orders_last_60s_by_strategy: v.optional(dataRecord(finiteNumber({ int: true, ge: 0 })), () => ({})),
@@ -57,6 +73,8 @@ export const ExecutionStateSchema = strictObject({
     () => [],
   ),
   kill_switch_active: v.optional(v.boolean((i) => `must be true or false, got ${i.received}`), false),
+  // No default: state written without it (every v0.1 producer, the Python package) reads back unchanged.
+  recent_orders: v.optional(v.array(RecentOrderSchema, (i) => `must be an array, got ${i.received}`)),
 });
 
 /** An order proposed by a trading system (wire format, snake_case). */
@@ -67,5 +85,7 @@ export type PortfolioState = v.InferOutput<typeof PortfolioStateSchema>;
 export type MarketSnapshot = v.InferOutput<typeof MarketSnapshotSchema>;
 /** Order rates, recent violations and the kill switch (wire format). */
 export type ExecutionState = v.InferOutput<typeof ExecutionStateSchema>;
+/** A recent order (wire format), for duplicate detection. */
+export type RecentOrder = v.InferOutput<typeof RecentOrderSchema>;
 /** An ExecutionState as callers may write it: every field optional. */
 export type ExecutionStateInput = v.InferInput<typeof ExecutionStateSchema>;
