@@ -15,7 +15,7 @@ export function parseJsonl(text) {
     .map((line) => JSON.parse(line));
 }
 
-/** Runs every case of cases.jsonl: policy hash, then the decision. */
+/** Runs every case of cases.jsonl (or cases-v02.jsonl): policy hash, then the decision. */
 async function runCases(cases) {
   const engines = new Map();
   const failures = [];
@@ -38,8 +38,8 @@ async function runCases(cases) {
 /**
  * Replays every event of the Python package's audit log under its policy: every line must read as an
  * event, the event's policy hash must be the policy's, and the replayed decision must match the logged
- * one on decision, intent_id, violations, kill_switch_triggered and modified_intent (SPEC.md "Audit
- * trail"; numbers within 1e-9 relative, as Python sums in hash order). The SDK's `decisionsMatch`
+ * one on decision, intent_id, violations, kill_switch_triggered and modified_intent (docs:
+ * /docs/audit/; numbers within 1e-9 relative, as Python sums in hash order). The SDK's `decisionsMatch`
  * decides, and this script's own comparison checks it.
  */
 async function runAudit(auditJsonl, policyYaml) {
@@ -77,13 +77,14 @@ export function runtimeName() {
 /**
  * Runs the conformance cases and, when given, the reference audit replay against the built package.
  *
- * @param {{ casesJsonl: string, auditJsonl?: string, auditPolicyYaml?: string }} input the text of
- *   cases.jsonl, reference-audit.jsonl and reference-policy.yaml.
+ * @param {{ casesJsonl: string, casesV02Jsonl?: string, auditJsonl?: string, auditPolicyYaml?: string }} input
+ *   the text of cases.jsonl, cases-v02.jsonl (policy DSL v0.2), reference-audit.jsonl and reference-policy.yaml.
  * @returns a report: per part and total `passed` / `failed`, the failure messages, and `lines`
  *   (what to print; the last one is `N passed, M failed`).
  */
-export async function runConformance({ casesJsonl, auditJsonl, auditPolicyYaml }) {
+export async function runConformance({ casesJsonl, casesV02Jsonl, auditJsonl, auditPolicyYaml }) {
   const parts = { cases: await runCases(parseJsonl(casesJsonl)) };
+  if (casesV02Jsonl !== undefined) parts.casesV02 = await runCases(parseJsonl(casesV02Jsonl));
   if (auditJsonl !== undefined) parts.audit = await runAudit(auditJsonl, auditPolicyYaml);
   const all = Object.values(parts);
   const passed = all.reduce((n, p) => n + p.passed, 0);
@@ -91,6 +92,7 @@ export async function runConformance({ casesJsonl, auditJsonl, auditPolicyYaml }
   const failures = all.flatMap((p) => p.failures);
   const lines = [`policygate-capital ${sdk.ENGINE_VERSION} (dist) on ${runtimeName()}`];
   lines.push(`conformance cases: ${parts.cases.passed} passed, ${parts.cases.failed} failed`);
+  if (parts.casesV02) lines.push(`conformance cases v0.2: ${parts.casesV02.passed} passed, ${parts.casesV02.failed} failed`);
   if (parts.audit) lines.push(`reference audit replay: ${parts.audit.passed} passed, ${parts.audit.failed} failed`);
   lines.push(...failures.slice(0, 10).map((f) => `  FAIL ${f}`));
   if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more failures`);

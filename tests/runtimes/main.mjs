@@ -16,6 +16,7 @@ const read = (name) => readText(new URL(name, dir));
 
 const report = await runConformance({
   casesJsonl: await read('cases.jsonl'),
+  casesV02Jsonl: await read('cases-v02.jsonl'),
   auditJsonl: await read('reference-audit.jsonl'),
   auditPolicyYaml: await read('reference-policy.yaml'),
 });

@@ -1,5 +1,5 @@
 // One SDK, four runtimes: the same runtime-neutral script (conformance-run.mjs) runs the conformance
-// cases and the reference audit replay against the BUILT package on Node, Deno, Bun and Chromium.
+// cases (v0.1 and v0.2) and the reference audit replay against the BUILT package on Node, Deno, Bun and Chromium.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -16,13 +16,15 @@ const BIN = join(REPO, 'node_modules/.bin');
 
 // Expected counts come from the data, not from constants.
 const CASES = readJsonl('cases.jsonl').length;
+const CASES_V02 = readJsonl('cases-v02.jsonl').length;
 const EVENTS = readJsonl('reference-audit.jsonl').length;
 
 /** The report lines every runtime must print. */
 function expectAllPassed(lines: readonly string[]) {
   expect(lines).toContain(`conformance cases: ${CASES} passed, 0 failed`);
+  expect(lines).toContain(`conformance cases v0.2: ${CASES_V02} passed, 0 failed`);
   expect(lines).toContain(`reference audit replay: ${EVENTS} passed, 0 failed`);
-  expect(lines.at(-1)).toBe(`${CASES + EVENTS} passed, 0 failed`);
+  expect(lines.at(-1)).toBe(`${CASES + CASES_V02 + EVENTS} passed, 0 failed`);
 }
 
 function expectCleanRun(name: string, result: Finished) {
@@ -38,6 +40,7 @@ beforeAll(() => {
 describe('the built package runs the conformance suite unchanged on every runtime', () => {
   it('holds data to run', () => {
     expect(CASES).toBe(1500);
+    expect(CASES_V02).toBe(1500);
     expect(EVENTS).toBe(300);
   });
 
