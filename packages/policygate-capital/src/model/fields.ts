@@ -116,8 +116,53 @@ export function strictObject<TEntries extends v.ObjectEntries>(entries: TEntries
         const issue = { kind: 'schema', type: 'strict_object', input: dataset.value, expected: 'Object', received: notPlain, message: `must be an object, got ${notPlain}` };
         return { typed: false, value: dataset.value, issues: [issue] } as never;
       }
-      return base['~run'].call(this, dataset, config);
+      const result = base['~run'].call(this, dataset, config);
+      if (result.issues) suggestKeys(result.issues, Object.keys(entries));
+      return result;
     },
   };
   return schema;
+}
+
+/** Edit distance with transpositions (optimal string alignment): how far a misspelt key is from a known one. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let x = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) x = Math.min(x, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = x;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The known key closest to `key`, when it is close enough to be a misspelling of it. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.min(3, Math.floor(key.length / 3)));
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d <= bestDistance && (best === undefined || d < bestDistance)) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Unknown keys of this object (issues whose path is just the key) get a "did you mean" with the
+ * closest known key, as the CLI's flags do: `max_postion_pct` → `max_position_pct`.
+ */
+function suggestKeys(issues: readonly v.BaseIssue<unknown>[], known: readonly string[]): void {
+  for (const issue of issues) {
+    if (issue.type !== 'strict_object' || issue.expected !== 'never' || issue.path?.length !== 1) continue;
+    const key = issue.path[0]!.key;
+    const guess = typeof key === 'string' ? closestKey(key, known) : undefined;
+    if (guess !== undefined) (issue as { message: string }).message = `unknown field (did you mean "${guess}"?)`;
+  }
 }

@@ -25,7 +25,7 @@ export const isUnknownKey = (issue: v.BaseIssue<unknown>): boolean => issue.type
 /** The message for one valibot issue, in our words for the structural cases valibot words itself. */
 export function issueMessage(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'strict_object' || issue.type === 'strict_tuple') {
-    if (isUnknownKey(issue)) return 'unknown field';
+    if (isUnknownKey(issue)) return issue.message.startsWith('unknown field') ? issue.message : 'unknown field';
     if (issue.expected === 'Object') return issue.received === 'Array' ? issue.message : `must be an object (a mapping of fields), got ${issue.received}`;
     if (issue.expected === 'Array') return `must be an array, got ${issue.received}`;
     if (issue.received === 'undefined') return 'missing required field';
