@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import {
   parsePolicy,
+  RULE_IDS,
   RULE_IDS_V01,
   type Decision,
   type ExecutionStateInput,
@@ -236,3 +237,93 @@ export function exactExposure(i: Inputs): { grossBefore: bigint; grossAfter: big
   const after = exactScaled(newQty * prices[symbol]!);
   return { grossBefore: gross + abs(before), grossAfter: gross + abs(after), netBefore: abs(net + before), netAfter: abs(net + after), current, newQty };
 }
+
+// ---- policy DSL v0.2 ---------------------------------------------------------------------------
+
+const orderLimits = fc.record(
+  {
+    max_order_qty: fc.option(fc.oneof(fc.constantFrom(1, 10, 100, 1000), fc.double({ min: 1e-3, max: 5000, noNaN: true })), { nil: null }),
+    max_order_notional: fc.option(fc.oneof(fc.constantFrom(1e3, 1e4, 1e5), fc.double({ min: 1, max: 1e7, noNaN: true })), { nil: null }),
+    price_collar_pct: fc.option(fc.oneof(fc.constantFrom(0.01, 0.05, 0.1), fc.double({ min: 1e-4, max: 10, noNaN: true })), { nil: null }),
+    restricted_symbols: fc.subarray([...SYMBOLS], { maxLength: 2 }),
+  },
+  { requiredKeys: [] },
+);
+const executionLimitsV02 = fc.record({
+  max_orders_per_minute_global: rate,
+  max_orders_per_minute_by_strategy: rate,
+  duplicate_window_seconds: fc.option(fc.integer({ min: 1, max: 3600 }), { nil: null }),
+});
+const instrument = fc.record(
+  {
+    multiplier: fc.oneof(fc.constantFrom(1, 50, 0.1, 1000), fc.double({ min: 1e-3, max: 1e3, noNaN: true })),
+    lot_size: fc.option(fc.constantFrom(1, 0.1, 0.0001, 100, 0.00000001, 25), { nil: null }),
+  },
+  { requiredKeys: [] },
+);
+const overrideV02 = fc.record({ exposure: exposureLimits, loss: lossLimits, execution: executionLimitsV02, order: orderLimits }, { requiredKeys: [] });
+
+/** A valid policy document of DSL v0.2: every new section present or not, keyed by hostile names too. */
+export function policyInputV02(opts: { mode?: 'enforce' | 'monitor'; reduceOnly?: boolean } = {}): fc.Arbitrary<PolicyInput> {
+  return fc.record({
+    version: fc.constant('0.2' as const),
+    defaults: fc.record({
+      mode: opts.mode ? fc.constant(opts.mode) : fc.constantFrom('enforce' as const, 'monitor' as const),
+      decision: fc.constantFrom('deny' as const, 'allow' as const),
+    }),
+    limits: fc.record(
+      {
+        exposure: exposureLimits,
+        loss: lossLimits,
+        execution: executionLimitsV02,
+        kill_switch: fc.record({
+          trip_on_rules: fc.subarray([...RULE_IDS]),
+          trip_after_n_violations: fc.integer({ min: 1, max: 10 }),
+          violation_window_seconds: fc.integer({ min: 1, max: 3600 }),
+          reduce_only: opts.reduceOnly === undefined ? fc.boolean() : fc.constant(opts.reduceOnly),
+        }),
+        order: orderLimits,
+        market_data: fc.record({ max_price_age_seconds: fc.option(fc.integer({ min: 1, max: 600 }), { nil: null }) }),
+      },
+      { requiredKeys: ['exposure', 'loss', 'execution', 'kill_switch'] },
+    ),
+    overrides: fc.record({ symbols: dict(SYMBOLS, overrideV02, 3), strategies: dict(STRATEGIES, overrideV02, 2) }),
+    instruments: dict(SYMBOLS, instrument, 4),
+  }) as fc.Arbitrary<PolicyInput>;
+}
+
+/** A timestamp `seconds` after TS (negative: before), with microseconds. */
+export const tsAfter = (seconds: number): string => new Date(Date.parse(TS) + Math.round(seconds * 1000)).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/**
+ * Valid v0.2 inputs: {@link inputs} plus limit orders around the market price, a market snapshot of
+ * some age, and recent orders of which some repeat the intent.
+ */
+export const inputsV02: fc.Arbitrary<Inputs> = fc
+  .record({
+    base: inputs,
+    limit: fc.option(fc.double({ min: 0.5, max: 1.5, noNaN: true }), { freq: 2, nil: null }),
+    marketLimit: fc.boolean(),
+    marketAge: fc.oneof(fc.constant(0), fc.double({ min: -30, max: 900, noNaN: true })),
+    recent: fc.array(fc.record({ same: fc.boolean(), age: fc.double({ min: -5, max: 4000, noNaN: true }), qtyFactor: fc.constantFrom(1, 2) }), { maxLength: 5 }),
+  })
+  .map(({ base, limit, marketLimit, marketAge, recent }): Inputs => {
+    const intent = { ...base.intent };
+    const p = base.market.prices[intent.instrument.symbol]!;
+    if (limit !== null) {
+      intent.order_type = marketLimit ? 'market' : 'limit';
+      intent.limit_price = p * limit;
+    }
+    const recent_orders = recent.map((r, i) => ({
+      intent_id: `prev-${i}`,
+      timestamp: tsAfter(-r.age),
+      account_id: intent.account_id,
+      strategy_id: intent.strategy_id,
+      symbol: r.same ? intent.instrument.symbol : 'OTHER',
+      side: intent.side,
+      order_type: intent.order_type,
+      qty: intent.qty * r.qtyFactor,
+      limit_price: intent.limit_price,
+    }));
+    return { ...base, intent, market: { ...base.market, timestamp: tsAfter(-marketAge) }, execution: { ...base.execution, recent_orders } };
+  });

@@ -171,7 +171,6 @@ const sameOrder = (r: RecentOrder, intent: OrderIntent, symbol: string): boolean
  * the later in the list); or an unreadable recent-order timestamp (every one is read).
  */
 function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symbol: string, t: number, windowSeconds: number): string | null | 'unreadable' {
-  if (!Array.isArray(recent)) throw new Error('execution.recent_orders must be an array');
   const from = t - windowSeconds * 1_000_000;
   let best: string | null = null;
   let bestAt = -Infinity;
@@ -198,6 +197,7 @@ function readClocks(compiled: CompiledPolicy, limits: ResolvedLimits, intent: Or
   const maxAge = compiled.maxPriceAgeSeconds;
   const window = limits.execution.duplicate_window_seconds;
   const recent = window === null ? undefined : execution.recent_orders;
+  if (recent !== undefined && !Array.isArray(recent)) throw new Error('execution.recent_orders must be an array');
   const facts: ClockFacts = { duplicateOf: null, priceAge: null };
   if (maxAge === null && (recent === undefined || recent.length === 0)) return facts;
   const t = parseTimestampUs(intent.timestamp);
