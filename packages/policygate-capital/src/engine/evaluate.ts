@@ -157,28 +157,55 @@ export function staleMarketData(intentId: string, ageUs: number, maxSeconds: num
   ]);
 }
 
+// The fields that most often differ first (qty, symbol): most recent orders are not duplicates.
 const sameOrder = (r: RecentOrder, intent: OrderIntent, symbol: string): boolean =>
-  r.account_id === intent.account_id &&
-  r.strategy_id === intent.strategy_id &&
+  r.qty === intent.qty &&
   r.symbol === symbol &&
   r.side === intent.side &&
   r.order_type === intent.order_type &&
-  r.qty === intent.qty &&
-  (r.limit_price ?? null) === (intent.limit_price ?? null);
+  (r.limit_price ?? null) === (intent.limit_price ?? null) &&
+  r.strategy_id === intent.strategy_id &&
+  r.account_id === intent.account_id;
+
+// The parsed timestamps of a recent_orders array (a cache keyed by the array it describes): a caller
+// that evaluates order after order against the same execution state pays for the parsing once.
+// Every call still compares each order's timestamp string with the one parsed (the same string
+// compares by pointer), so an edited order is parsed again, never trusted stale.
+const stamps = new WeakMap<readonly RecentOrder[], { texts: unknown[]; us: Float64Array }>();
+
+function recentStamps(recent: readonly RecentOrder[]): Float64Array | 'unreadable' {
+  let cached = stamps.get(recent);
+  if (cached === undefined || cached.texts.length !== recent.length) {
+    cached = { texts: new Array<unknown>(recent.length), us: new Float64Array(recent.length).fill(NaN) };
+    stamps.set(recent, cached);
+  }
+  const { texts, us } = cached;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (!r || typeof r !== 'object') throw new Error(`execution.recent_orders[${i}] must be an object`);
+    const text = r.timestamp;
+    if (text !== texts[i] || us[i] !== us[i]) {
+      texts[i] = text;
+      us[i] = parseTimestampUs(text);
+      if (us[i] !== us[i]) return 'unreadable';
+    }
+  }
+  return us;
+}
 
 /**
  * EXEC-003's duplicate among `recent`: the same order stamped in (t − window, t], the latest (ties:
  * the later in the list); or an unreadable recent-order timestamp (every one is read).
  */
 function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symbol: string, t: number, windowSeconds: number): string | null | 'unreadable' {
+  const us = recentStamps(recent);
+  if (us === 'unreadable') return us;
   const from = t - windowSeconds * 1_000_000;
   let best: string | null = null;
   let bestAt = -Infinity;
   for (let i = 0; i < recent.length; i++) {
+    const at = us[i]!;
     const r = recent[i]!;
-    if (!r || typeof r !== 'object') throw new Error(`execution.recent_orders[${i}] must be an object`);
-    const at = parseTimestampUs(r.timestamp);
-    if (at !== at) return 'unreadable';
     if (at > from && at <= t && at >= bestAt && sameOrder(r, intent, symbol)) {
       best = typeof r.intent_id === 'string' ? r.intent_id : String(r.intent_id);
       bestAt = at;
@@ -187,34 +214,46 @@ function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symb
   return best;
 }
 
-/** The reads of policy DSL v0.2's clock rules: an early decision (SYS-002, SYS-003), or the facts the rules need. */
-interface ClockFacts {
-  duplicateOf: string | null;
-  priceAge: number | null;
-}
-
-function readClocks(compiled: CompiledPolicy, limits: ResolvedLimits, intent: OrderIntent, market: MarketSnapshot, execution: ExecutionStateInput, symbol: string, intentId: string): Decision | ClockFacts {
+/**
+ * The reads of policy DSL v0.2's clock rules: an early decision (SYS-002 for an unreadable
+ * timestamp, SYS-003), or undefined with `counts.duplicateOf` and `counts.priceAge` filled in.
+ */
+function readClocks(
+  compiled: CompiledPolicy,
+  limits: ResolvedLimits,
+  intent: OrderIntent,
+  market: MarketSnapshot,
+  execution: ExecutionStateInput,
+  symbol: string,
+  counts: ExecutionCounts,
+  scratch: Scratch,
+): Decision | undefined {
   const maxAge = compiled.maxPriceAgeSeconds;
   const window = limits.execution.duplicate_window_seconds;
   const recent = window === null ? undefined : execution.recent_orders;
   if (recent !== undefined && !Array.isArray(recent)) throw new Error('execution.recent_orders must be an array');
-  const facts: ClockFacts = { duplicateOf: null, priceAge: null };
-  if (maxAge === null && (recent === undefined || recent.length === 0)) return facts;
+  if (maxAge === null && (recent === undefined || recent.length === 0)) return undefined;
   const t = parseTimestampUs(intent.timestamp);
-  if (t !== t) return unreadableTimestamp(intentId, 'intent');
+  if (t !== t) return unreadableTimestamp(safeIntentId(intent), 'intent');
   if (maxAge !== null) {
-    const tm = parseTimestampUs(market.timestamp);
-    if (tm !== tm) return unreadableTimestamp(intentId, 'market');
-    const stale = staleMarketData(intentId, t - tm, maxAge);
+    // The snapshot's stamp, remembered per scratch: a caller checks many orders against one snapshot.
+    const text = market.timestamp;
+    if (text !== scratch.marketText) {
+      scratch.marketUs = parseTimestampUs(text);
+      scratch.marketText = text;
+    }
+    const tm = scratch.marketUs;
+    if (tm !== tm) return unreadableTimestamp(safeIntentId(intent), 'market');
+    const stale = staleMarketData(safeIntentId(intent), t - tm, maxAge);
     if (stale) return stale;
-    facts.priceAge = (t - tm) / 1e6;
+    counts.priceAge = (t - tm) / 1e6;
   }
   if (recent !== undefined && recent.length > 0) {
     const found = findDuplicate(recent, intent, symbol, t, window!);
-    if (found === 'unreadable') return unreadableTimestamp(intentId, 'recent order');
-    facts.duplicateOf = found;
+    if (found === 'unreadable') return unreadableTimestamp(safeIntentId(intent), 'recent order');
+    counts.duplicateOf = found;
   }
-  return facts;
+  return undefined;
 }
 
 function decideChecked(
@@ -232,11 +271,10 @@ function decideChecked(
   if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
   requireObject(execution, 'execution');
   const limits = resolveLimits(compiled, symbol, strategyId);
-  let clocks: ClockFacts | undefined;
+  const counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0, duplicateOf: null, priceAge: null };
   if (compiled.v02) {
-    const read = readClocks(compiled, limits, intent, market, execution, symbol, safeIntentId(intent));
-    if ('decision' in read) return read;
-    clocks = read;
+    const early = readClocks(compiled, limits, intent, market, execution, symbol, counts, scratch);
+    if (early !== undefined) return early;
   }
   finitePositive(qty, 'intent.qty');
   if (side !== 'buy' && side !== 'sell') throw new Error(`intent.side must be buy or sell, got ${String(side)}`);
@@ -261,13 +299,9 @@ function decideChecked(
     const h = exactHoldings(positions, market.prices, symbol, m, scratch);
     metrics = metricsFromSums(equity, sod, peak, h.gross, h.net, price, current, side, qty, multiplier);
   }
-  const counts: ExecutionCounts = {
-    killSwitchActive,
-    globalCount: count(execution.orders_last_60s_global, 'execution.orders_last_60s_global'),
-    strategyCount: count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`),
-    duplicateOf: clocks?.duplicateOf ?? null,
-    priceAge: clocks?.priceAge ?? null,
-  };
+  counts.killSwitchActive = killSwitchActive;
+  counts.globalCount = count(execution.orders_last_60s_global, 'execution.orders_last_60s_global');
+  counts.strategyCount = count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`);
   return decideFromMetrics(compiled, intent, limits, metrics, equity, counts);
 }
 

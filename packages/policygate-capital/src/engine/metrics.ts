@@ -212,6 +212,9 @@ export class Scratch {
   last: Layout | undefined;
   /** Calls since a layout last matched: a caller whose shape keeps changing stops paying to learn them (after two, only every 16th). */
   misses = 0;
+  /** The last market timestamp read for the price-age rule, and its value in µs. */
+  marketText: unknown = undefined;
+  marketUs = NaN;
   readonly #buffers = { prices: new Float64Array(64), terms: new Float64Array(64) };
 
   /** A buffer of at least `n` doubles (grown, never shrunk). */
