@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_VERSION } from '../../packages/policygate-capital/src/index.js';
-import { loadCases, readJsonl } from '../conformance/cases.js';
+import { ENGINE_VERSION, parseExecutionState, parseOrderIntent, parsePolicyYaml } from '../../packages/policygate-capital/src/index.js';
+import { loadCases, loadCasesV02, readJsonl } from '../conformance/cases.js';
+import YAML from 'yaml';
 
 const dist = new URL('../../packages/policygate-capital/dist/schemas/', import.meta.url);
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -32,6 +33,39 @@ describe('shipped JSON Schemas', () => {
       if (!validate.decision({ ...c.expected, eval_ms: 0.1 })) rejected.push(`${c.id} decision: ${ajv.errorsText(validate.decision.errors)}`);
     }
     expect(rejected.slice(0, 5)).toEqual([]);
+  });
+
+  it('accept the wire data and policies of the v0.2 cases that the SDK accepts (recent_orders, v0.2 sections, new evidence)', () => {
+    const rejected: string[] = [];
+    let policies = 0;
+    let executions = 0;
+    for (const c of loadCasesV02()) {
+      // Some cases carry unreadable recent-order timestamps on purpose (SYS-002): the SDK's parser and the schema refuse those alike.
+      const sdkAccepts = (() => {
+        try {
+          return parseExecutionState(c.execution), true;
+        } catch {
+          return false;
+        }
+      })();
+      if (validate.execution(c.execution) !== sdkAccepts) rejected.push(`${c.id} execution: schema ${!sdkAccepts} but SDK ${sdkAccepts}: ${ajv.errorsText(validate.execution.errors)}`);
+      if (sdkAccepts) executions++;
+      const intentOk = (() => {
+        try {
+          return parseOrderIntent(c.intent), true;
+        } catch {
+          return false;
+        }
+      })();
+      // A MODIFY carries the intent: one the SDK refuses (an unreadable timestamp) makes a decision the schema refuses too.
+      if (intentOk && !validate.decision({ ...c.expected, eval_ms: 0.1 })) rejected.push(`${c.id} decision: ${ajv.errorsText(validate.decision.errors)}`);
+      parsePolicyYaml(c.policy_yaml); // the SDK reads every one
+      if (!validate.policy(YAML.parse(c.policy_yaml))) rejected.push(`${c.id} policy: ${ajv.errorsText(validate.policy.errors)}`);
+      policies++;
+    }
+    expect(rejected.slice(0, 5)).toEqual([]);
+    expect(policies).toBe(1500);
+    expect(executions).toBeGreaterThan(1400);
   });
 
   it('accept every event of the Python-written audit log', () => {
