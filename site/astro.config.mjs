@@ -30,7 +30,8 @@ export default defineConfig({
           tsconfig: `${pkg}tsconfig.json`,
           output: 'docs/api',
           sidebar: { label: 'API reference', collapsed: true },
-          typeDoc: { excludeInternal: true, gitRevision: 'main', disableSources: true },
+          // One page per entry point (`index`: policygate-capital, `node`: policygate-capital/node).
+          typeDoc: { excludeInternal: true, disableSources: true, outputFileStrategy: 'modules' },
         }),
       ],
       sidebar: [
