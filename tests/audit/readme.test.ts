@@ -1,19 +1,17 @@
-// The README's audit example must print what the README says it prints.
+// The audit page's example (/docs/audit/) must print what the page says it prints.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { docPage, markedBlocks } from '../package/readme-section.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const readme = readFileSync(root + 'README.md', 'utf8');
 
-describe('README, audit trail', () => {
+describe('docs: audit trail', () => {
   it('the example writes a durable log, replays it 3/3 and finds the edited line', () => {
-    const at = readme.indexOf('<!-- readme-test:audit -->');
-    expect(at).toBeGreaterThan(-1);
-    const rest = readme.slice(at);
-    const code = /```js\n([\s\S]*?)```/.exec(rest)![1]!;
-    const output = /```text\n([\s\S]*?)```/.exec(rest)![1]!;
+    const [source, printed] = markedBlocks(docPage('audit'), 'audit');
+    expect([source!.lang, printed!.lang]).toEqual(['js', 'text']);
+    const [code, output] = [source!.code, printed!.code];
     // Inside the repository, so that `policygate-capital` resolves to the workspace package; the
     // example's relative paths (examples/policy.yaml, audit.jsonl) are taken from its own folder.
     const dir = mkdtempSync(root + 'tests/audit/.run-');

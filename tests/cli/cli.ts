@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-/** The example files of the README's CLI section. */
+/** The example files the command-line page (/docs/cli/) runs. */
 export const EXAMPLES = join(REPO, 'examples');
 /** The shared conformance folder. */
 export const CONFORMANCE = join(REPO, 'tests/fixtures/conformance');

@@ -1,9 +1,10 @@
-// The README's "Command line" section: every `$ command` of its console examples is run as written
+// The docs' command-line page (/docs/cli/): every `$ command` of its console examples is run as written
 // (with bash, `npx` resolving the workspace's bins) in a folder holding a copy of examples/, and
-// must print exactly what the README shows. Only eval_ms (wall time) is masked on both sides.
-import { cpSync, readFileSync, symlinkSync } from 'node:fs';
+// must print exactly what the page shows. Only eval_ms (wall time) is masked on both sides.
+import { cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { docPage } from '../package/readme-section.js';
 import { binPath, EXAMPLES, REPO, runCommand, tempDir } from './cli.js';
 
 interface Step {
@@ -11,12 +12,10 @@ interface Step {
   expected: string;
 }
 
-/** The console blocks marked `<!-- cli-example -->` in the README's cli section, as commands and outputs. */
+/** The console blocks marked `<!-- doc-test:cli -->` on the command-line page, as commands and outputs. */
 function readExamples(): Step[][] {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const section = /<!-- section:cli -->([\s\S]*?)<!-- \/section:cli -->/.exec(readme)?.[1];
-  if (!section) throw new Error('README.md has no cli section');
-  const blocks = [...section.matchAll(/<!-- cli-example -->\n```console\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const page = docPage('cli');
+  const blocks = [...page.matchAll(/<!-- doc-test:cli -->\n```console\n([\s\S]*?)```/g)].map((m) => m[1]!);
   return blocks.map((block) => {
     const steps: Step[] = [];
     const lines = block.replace(/\n$/, '').split('\n');
@@ -28,7 +27,7 @@ function readExamples(): Step[][] {
         steps.push({ command, expected: '' });
       } else {
         const step = steps.at(-1);
-        if (!step) throw new Error(`output before any command in a README console block: ${line}`);
+        if (!step) throw new Error(`output before any command in a console block of the page: ${line}`);
         step.expected += (step.expected ? '\n' : '') + line;
       }
     }
@@ -39,7 +38,7 @@ function readExamples(): Step[][] {
 const maskEvalMs = (text: string) => text.replace(/("eval_ms": ?)-?\d+(\.\d+)?(e-?\d+)?/g, '$1<ms>');
 const END = '\u0001END-OF-STEP\u0001';
 
-describe("README's command-line examples", () => {
+describe('the command-line page\'s examples (/docs/cli/)', () => {
   const examples = readExamples();
   const tmp = tempDir('cli-readme');
   afterAll(tmp.remove);
@@ -57,7 +56,7 @@ describe("README's command-line examples", () => {
 
   // Blocks run in order in the same folder: the replay example reads the audit log the stream wrote.
   examples.forEach((steps, index) => {
-    it(`example ${index + 1} (${steps[0]!.command.split('\n')[0]}) prints what the README shows`, async () => {
+    it(`example ${index + 1} (${steps[0]!.command.split('\n')[0]}) prints what the page shows`, async () => {
       binPath('policygate-eval'); // fails clearly when the package is not built
       // One bash per block, so that `echo $?` sees the previous command's status; every step's output
       // (stdout and stderr, in order, as a terminal shows them) ends with a marker.

@@ -98,7 +98,7 @@ test('text meets WCAG AA contrast on every page and in every decision state', as
   await editLine(page, 'intent', '"qty": 100', '"qty": -1,');
   await expect(page.getByTestId('issues-intent')).toBeVisible();
   expect(await lowContrast(page), 'error state').toEqual([]);
-  for (const path of ['/rules/', '/code/']) {
+  for (const path of ['/docs/rules/', '/docs/runtimes/', '/docs/semantics/']) {
     await page.goto(path);
     expect(await lowContrast(page), path).toEqual([]);
   }
@@ -116,7 +116,7 @@ test.describe('on a phone', () => {
     expect(badge!.x).toBeGreaterThanOrEqual(0);
     expect(badge!.x + badge!.width).toBeLessThanOrEqual(390);
     await screenshot(page, testInfo, 'phone-playground', true);
-    for (const path of ['/rules/', '/code/']) {
+    for (const path of ['/docs/rules/', '/docs/runtimes/', '/docs/semantics/']) {
       await page.goto(path);
       expect(await overflow(), path).toBeLessThanOrEqual(0);
     }

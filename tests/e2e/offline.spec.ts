@@ -27,10 +27,12 @@ test('after one visit the playground and its pages work with the network off', a
     });
     await screenshot(page, testInfo, 'offline-playground');
 
+    // The docs pages are precached too.
     await page.getByRole('link', { name: 'Rules reference' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Rules reference' })).toBeVisible();
-    await page.getByRole('link', { name: 'Use it from code' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Use it from code' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Rules' })).toBeVisible();
+    await expect(page.locator('section.rule[id="ORD-001"]')).toBeVisible();
+    await page.goto('/docs/runtimes/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Runtimes and bundlers' })).toBeVisible();
   } finally {
     await context.setOffline(false);
   }

@@ -1,6 +1,7 @@
 // End-to-end tests of the playground: the BUILT static site (site/dist, made by `npm run build -w
 // site`) served by `astro preview`, driven in headless Debian Chromium. Never `playwright install`.
 import { defineConfig } from '@playwright/test';
+import { chromiumPath } from '../../scripts/system-deps.mjs';
 
 const port = Number(process.env.PLAYGROUND_E2E_PORT ?? 4329);
 
@@ -20,7 +21,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromiumPath(), // the one scripts/setup.mjs checks before any test runs
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
     viewport: { width: 1366, height: 900 },

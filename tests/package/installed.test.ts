@@ -1,5 +1,5 @@
 // What a user gets: the packed tarball installed into a fresh project (outside the workspace) imports
-// by name, type-checks under strict NodeNext, and the README's runtime snippets print what the README
+// by name, type-checks under strict NodeNext, and the runtimes page's snippets print what the page
 // says on Node, Deno, Bun and in Chromium.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../runtimes/chromium.js';
 import { run } from '../runtimes/spawn.js';
 import { serveStatic } from '../runtimes/static-server.js';
-import { commandAndOutput, readmeSection, runtimeExamples } from './readme-section.js';
+import { commandAndOutput, docPage, runtimeExamples } from './readme-section.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = join(REPO, 'packages/policygate-capital');
@@ -110,8 +110,8 @@ describe('the packed package, installed into a fresh project', () => {
   });
 });
 
-describe('README "Runtimes": every snippet runs as written against the installed package', () => {
-  const examples = runtimeExamples(readmeSection('runtimes'));
+describe('docs "Runtimes and bundlers" (/docs/runtimes/): every snippet runs as written against the installed package', () => {
+  const examples = runtimeExamples(docPage('runtimes'));
 
   it('has one snippet for each of Node, Deno, Bun and the browser', () => {
     expect(examples.map((e) => e.file)).toEqual(['check.mjs', 'check.ts', 'check-bun.ts', 'index.html']);
@@ -119,7 +119,7 @@ describe('README "Runtimes": every snippet runs as written against the installed
   });
 
   for (const example of examples.filter((e) => e.expected.lang === 'sh')) {
-    it(`${example.file}: \`${commandAndOutput(example.expected).command}\` prints what the README shows`, async () => {
+    it(`${example.file}: \`${commandAndOutput(example.expected).command}\` prints what the page shows`, async () => {
       const { command, output } = commandAndOutput(example.expected);
       writeFileSync(join(app, example.file), example.source.code);
       const denoDir = mkdtempSync(join(tmpdir(), 'pgc-deno-'));
@@ -134,7 +134,7 @@ describe('README "Runtimes": every snippet runs as written against the installed
     });
   }
 
-  it('Deno without --allow-env stops as the README says (yaml reads LOG_TOKENS)', async () => {
+  it('Deno without --allow-env stops as the page says (yaml reads LOG_TOKENS)', async () => {
     const deno = examples.find((e) => e.file === 'check.ts')!;
     writeFileSync(join(app, deno.file), deno.source.code);
     const denoDir = mkdtempSync(join(tmpdir(), 'pgc-deno-'));
@@ -148,7 +148,7 @@ describe('README "Runtimes": every snippet runs as written against the installed
     }
   });
 
-  it('index.html shows what the README says in Chromium, served over HTTP without a bundler', async () => {
+  it('index.html shows what the page says in Chromium, served over HTTP without a bundler', async () => {
     const page = examples.find((e) => e.file === 'index.html')!;
     expect(page.expected.lang).toBe('text');
     writeFileSync(join(app, page.file), page.source.code);

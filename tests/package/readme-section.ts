@@ -1,15 +1,12 @@
-// Reads a `<!-- section:NAME -->` block of the README and the examples in it, so tests can run them.
+// Reads the documentation pages (site/src/content/docs/docs/NAME.md) and the examples marked in them
+// (`<!-- doc-test:KIND ... -->` before a code block), so that tests run every example the site shows.
 import { readFileSync } from 'node:fs';
 
-const README = new URL('../../README.md', import.meta.url);
+const DOCS = new URL('../../site/src/content/docs/docs/', import.meta.url);
 
-/** The markdown between `<!-- section:NAME -->` and `<!-- /section:NAME -->`. */
-export function readmeSection(name: string): string {
-  const text = readFileSync(README, 'utf8');
-  const start = text.indexOf(`<!-- section:${name} -->`);
-  const end = text.indexOf(`<!-- /section:${name} -->`);
-  if (start < 0 || end < start) throw new Error(`README.md has no section "${name}"`);
-  return text.slice(start, end);
+/** The markdown of the docs page served at /docs/NAME/. */
+export function docPage(name: string): string {
+  return readFileSync(new URL(`${name}.md`, DOCS), 'utf8');
 }
 
 /** One fenced code block: its language and text. */
@@ -18,7 +15,16 @@ export interface Block {
   code: string;
 }
 
-/** A runnable example: `<!-- readme-test:runtime FILE -->`, the file's block, and the block after it. */
+const FENCE = /```(\w*)\n([\s\S]*?)```/g;
+
+/** The first `count` code blocks after the `<!-- doc-test:MARKER -->` comment of a page. */
+export function markedBlocks(page: string, marker: string, count = 2): Block[] {
+  const at = page.indexOf(`<!-- doc-test:${marker} -->`);
+  if (at < 0) throw new Error(`no <!-- doc-test:${marker} --> on the page`);
+  return [...page.slice(at).matchAll(FENCE)].slice(0, count).map((m) => ({ lang: m[1]!, code: m[2]! }));
+}
+
+/** A runnable example: `<!-- doc-test:runtime FILE -->`, the file's block, and the block after it. */
 export interface RuntimeExample {
   file: string;
   source: Block;
@@ -26,17 +32,15 @@ export interface RuntimeExample {
   expected: Block;
 }
 
-const FENCE = /```(\w*)\n([\s\S]*?)```/g;
-
-/** The runtime examples of a section, in order. */
-export function runtimeExamples(section: string): RuntimeExample[] {
-  return section
-    .split('<!-- readme-test:runtime ')
+/** The runtime examples of a page, in order. */
+export function runtimeExamples(page: string): RuntimeExample[] {
+  return page
+    .split('<!-- doc-test:runtime ')
     .slice(1)
     .map((part) => {
       const file = part.slice(0, part.indexOf(' -->'));
       const [source, expected] = [...part.matchAll(FENCE)].slice(0, 2).map((m) => ({ lang: m[1]!, code: m[2]! }));
-      if (!source || !expected) throw new Error(`README example ${file}: expected a code block and an output block`);
+      if (!source || !expected) throw new Error(`docs example ${file}: expected a code block and an output block`);
       return { file, source, expected };
     });
 }

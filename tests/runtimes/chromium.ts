@@ -1,8 +1,9 @@
 // Launches the Debian Chromium through playwright-core (never `playwright install`).
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumPath } from '../../scripts/system-deps.mjs';
 
-/** Where the system Chromium lives. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Where the system Chromium lives (`PGC_CHROMIUM` overrides it; scripts/setup.mjs checks it). */
+export const CHROMIUM_PATH = chromiumPath();
 
 /** A headless Chromium with no background network traffic. */
 export function launchChromium(): Promise<Browser> {

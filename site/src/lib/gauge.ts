@@ -1,5 +1,5 @@
 // Evidence as gauges: each metric against its resolved limit, with the comparison its rule uses
-// (SPEC.md step 4), so a gauge shows "breach" exactly when the value is past the rule's threshold.
+// (/docs/semantics/, "Rules and boundaries"), so a gauge shows "breach" exactly when the value is past the rule's threshold.
 import type { Evidence } from 'policygate-capital';
 
 /** Geometry and wording of one gauge. */
@@ -42,7 +42,7 @@ const fmt = (x: number, unit: 'pct' | 'x') => (unit === 'pct' ? `${(x * 100).toF
  * reads the same way: a bar growing towards a limit marker. Evidence is rounded to 6 decimals while
  * rules compare exact values, so the violation list is the authority: a loss gauge is in breach
  * exactly when its rule fired. An exposure past its limit whose rule did not fire is 'reducing':
- * the order lowers that exposure, and SPEC.md says an exposure rule never blocks that.
+ * the order lowers that exposure, and the evaluation semantics (/docs/semantics/) say an exposure rule never blocks that.
  *
  * @example
  * ```ts

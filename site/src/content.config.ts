@@ -1,0 +1,8 @@
+// Starlight's docs collection: the pages under src/content/docs/docs/ are served at /docs/….
+import { defineCollection } from 'astro:content';
+import { docsLoader } from '@astrojs/starlight/loaders';
+import { docsSchema } from '@astrojs/starlight/schema';
+
+export const collections = {
+  docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
+};
