@@ -69,7 +69,20 @@ export interface GateServiceOptions {
   log?: (entry: RequestLogEntry) => void;
 }
 
-type Handler = (request: Request, log: RequestLogEntry, started: number) => Promise<Response> | Response;
+/**
+ * What an adapter may pass as `fetch`'s second argument. Deno and Bun pass their own objects,
+ * which are ignored.
+ */
+export interface ServiceContext {
+  /**
+   * The request body's bytes, when the adapter has them cheaper than `request.body` (Node: the
+   * IncomingMessage's iterator, which `request.body` would wrap in a web stream per request).
+   * Stopping early must not close the connection: the service still answers (413).
+   */
+  body?: AsyncIterable<Uint8Array>;
+}
+
+type Handler = (request: Request, log: RequestLogEntry, started: number, context: ServiceContext | undefined) => Promise<Response> | Response;
 
 interface Route {
   auth: boolean;
@@ -120,7 +133,7 @@ export class GateService {
   }
 
   /**
-   * Creates a service (the token, when given, is hashed once here).
+   * Creates a service.
    *
    * @example
    * ```ts
@@ -128,8 +141,7 @@ export class GateService {
    * ```
    */
   static async create(options: GateServiceOptions): Promise<GateService> {
-    const auth = options.token === null ? null : await BearerAuth.create(options.token);
-    return new GateService(options, auth);
+    return new GateService(options, options.token === null ? null : new BearerAuth(options.token));
   }
 
   /** The gate in force (a reload replaces it); null while it is still loading. */
@@ -138,14 +150,15 @@ export class GateService {
   }
 
   /** The fetch handler: `Deno.serve(service.fetch)`, `Bun.serve({ fetch: service.fetch })`. Never throws. */
-  readonly fetch = async (request: Request): Promise<Response> => {
+  readonly fetch = async (request: Request, context?: ServiceContext | unknown): Promise<Response> => {
     const started = performance.now();
     const path = pathOf(request.url);
     const log: RequestLogEntry = { method: request.method, path, status: 0, duration_ms: 0 };
     this.inFlight++;
     let response: Response;
     try {
-      response = await this.route(request, path, log, started);
+      const ctx = context !== null && typeof context === 'object' && 'body' in context ? (context as ServiceContext) : undefined;
+      response = await this.route(request, path, log, started, ctx);
     } catch (e) {
       const err = e instanceof HttpError ? e : internalError(e);
       log.error = err.code;
@@ -216,15 +229,15 @@ export class GateService {
     return this.current;
   }
 
-  private async route(request: Request, path: string, log: RequestLogEntry, started: number): Promise<Response> {
+  private async route(request: Request, path: string, log: RequestLogEntry, started: number, context: ServiceContext | undefined): Promise<Response> {
     const byMethod = this.routes.get(path);
     // Unknown paths and bad tokens are not told apart for unauthenticated callers.
     if (byMethod === undefined) {
-      await this.authenticate(request);
+      this.authenticate(request);
       throw new HttpError(404, 'ERR_NOT_FOUND', `No route ${path}.`);
     }
     const route = byMethod.get(request.method);
-    if (route === undefined || route.auth) await this.authenticate(request);
+    if (route === undefined || route.auth) this.authenticate(request);
     if (route === undefined) {
       const allow = [...byMethod.keys()].join(', ');
       throw new HttpError(405, 'ERR_METHOD', `${path} takes ${allow}, not ${request.method}.`, { headers: { allow } });
@@ -232,17 +245,17 @@ export class GateService {
     if (this.draining && path !== '/health' && path !== '/metrics') {
       throw new HttpError(503, 'ERR_SHUTTING_DOWN', 'The service is shutting down; send the request to another instance or retry.', { headers: { connection: 'close' } });
     }
-    return route.run(request, log, started);
+    return route.run(request, log, started, context);
   }
 
-  private async authenticate(request: Request): Promise<void> {
-    if (this.auth !== null && !(await this.auth.accepts(request.headers.get('authorization')))) {
+  private authenticate(request: Request): void {
+    if (this.auth !== null && !this.auth.accepts(request.headers.get('authorization'))) {
       throw new HttpError(401, 'ERR_UNAUTHORIZED', 'Unauthorized.', { headers: { 'www-authenticate': 'Bearer' } });
     }
   }
 
-  private body<T>(request: Request, schema: v.GenericSchema<unknown, T>): Promise<T> {
-    return readBodyText(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES).then((text) => parseBody(text, schema));
+  private body<T>(request: Request, context: ServiceContext | undefined, schema: v.GenericSchema<unknown, T>): Promise<T> {
+    return readBodyText(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, context?.body).then((text) => parseBody(text, schema));
   }
 
   private define(method: 'GET' | 'POST', path: string, run: Handler, auth = true): void {
@@ -259,10 +272,10 @@ export class GateService {
       return json(this.options.openapi);
     });
     this.define('GET', '/v1/state', () => json(this.gateOrUnavailable().snapshot()));
-    this.define('POST', '/intent', async (req, log, started) => json(await this.decide(await this.body(req, IntentRequestSchema), log, started, false)));
-    this.define('POST', '/v1/check', async (req, log, started) => json(await this.decide(await this.body(req, IntentRequestSchema), log, started, true)));
-    this.define('POST', '/v1/max-qty', async (req) => {
-      const b = await this.body(req, MaxQtyRequestSchema);
+    this.define('POST', '/intent', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, false)));
+    this.define('POST', '/v1/check', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, true)));
+    this.define('POST', '/v1/max-qty', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, MaxQtyRequestSchema);
       const m = gateCall(() =>
         this.gateOrUnavailable().maxQty(b.symbol, b.side, b.market_snapshot ?? undefined, {
           ...(b.strategy_id !== undefined && { strategyId: b.strategy_id }),
@@ -271,8 +284,8 @@ export class GateService {
       );
       return json({ symbol: b.symbol, side: b.side, qty: m.qty, binding: m.binding, limit: m.limit, lot: m.lot, blocked_by: m.blockedBy });
     });
-    this.define('POST', '/v1/fills', async (req) => {
-      const b = await this.body(req, FillsRequestSchema);
+    this.define('POST', '/v1/fills', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, FillsRequestSchema);
       const gate = this.gateOrUnavailable();
       const positions: Record<string, number> = {};
       gateCall(() => {
@@ -280,27 +293,27 @@ export class GateService {
       });
       return json({ applied: b.fills.length, positions });
     });
-    this.define('POST', '/v1/prices', async (req) => {
-      const b = await this.body(req, PricesRequestSchema);
+    this.define('POST', '/v1/prices', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, PricesRequestSchema);
       const gate = this.gateOrUnavailable();
       gateCall(() => gate.updatePrices(b.prices, b.timestamp));
       return json({ updated: Object.keys(b.prices).length, market: gate.market });
     });
-    this.define('POST', '/v1/equity', async (req) => {
-      const b = await this.body(req, EquityRequestSchema);
+    this.define('POST', '/v1/equity', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, EquityRequestSchema);
       const gate = this.gateOrUnavailable();
       gateCall(() => gate.updateEquity(b));
       return json({ portfolio: gate.portfolio });
     });
-    this.define('POST', '/v1/kill-switch/reset', async (req) => {
-      const b = await this.body(req, KillSwitchResetRequestSchema);
+    this.define('POST', '/v1/kill-switch/reset', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, KillSwitchResetRequestSchema);
       const gate = this.gateOrUnavailable();
       const reset = gateCall(() => gate.resetKillSwitch(b.reason, b.at));
       return json({ reset, kill_switch: gate.killSwitch });
     });
     if (this.options.loadPolicy !== undefined) {
-      this.define('POST', '/v1/policy/reload', async (req) => {
-        await readBodyText(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES); // any body is ignored, but bounded
+      this.define('POST', '/v1/policy/reload', async (req, _log, _started, ctx) => {
+        await readBodyText(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES, ctx?.body); // any body is ignored, but bounded
         return json(await this.reloadPolicy());
       });
     }

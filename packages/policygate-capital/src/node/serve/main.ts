@@ -91,7 +91,11 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
     const { getRequestListener } = await importAdapter();
     // autoCleanupIncoming off: Node's own handling of unread bodies applies (a 413 answered with
     // Connection: close ends the connection instead of reading the rest of the body).
-    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, getRequestListener(service.fetch, { autoCleanupIncoming: false }));
+    // The body is read from the IncomingMessage itself: `request.body` would build a web stream per request.
+    const server = createServer(
+      { keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 },
+      getRequestListener((request, env) => service.fetch(request, { body: env.incoming.iterator({ destroyOnReturn: false }) }), { autoCleanupIncoming: false }),
+    );
     await listen(server, host, port);
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
