@@ -96,11 +96,13 @@ describe('graceful shutdown', () => {
       expect(await code).toBe(0);
       const answered = results.filter((r) => r.status === 200);
       const refused = results.filter((r) => r.status !== 200);
-      // Refused = the connection was refused, or the request was answered 503 shutting down; a
-      // connection dropped after the request was sent would be a lost request.
-      for (const r of refused) expect(r.status === 0 ? r.body.code : r.body.error.code).toMatch(/^(ECONNREFUSED|ERR_SHUTTING_DOWN)$/);
+      // Refused = answered 503 shutting down, or a connection refused (ECONNREFUSED) or reset by
+      // the kernel (ECONNRESET: accepted into the listen backlog, never by the server, when it
+      // stopped listening). No refused request may have been decided: the log holds exactly the
+      // answered decisions (checked below), so a request decided and then dropped would fail.
+      for (const r of refused) expect(r.status === 0 ? r.body.code : r.body.error.code).toMatch(/^(ECONNREFUSED|ECONNRESET|ERR_SHUTTING_DOWN)$/);
       expect(answered.length).toBeGreaterThan(0);
-      console.log(`SIGTERM with 100 in flight: ${answered.length} answered, ${refused.length} refused`);
+      console.log(`SIGTERM with 100 in flight: ${answered.length} answered, ${refused.length} refused (${refused.map((r) => (r.status === 0 ? r.body.code : r.status)).join(' ')})`);
 
       const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       expect(events.length).toBe(answered.length);

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the service, assembled from JSON Schemas that are generated from the
 // valibot schemas (scripts/openapi.mjs runs this at build time with @valibot/to-json-schema and
-// writes dist/openapi.json): the document cannot drift from what the service validates.
+// writes dist/schemas/openapi.json): the document cannot drift from what the service validates.
 
 /** A JSON Schema object (as `@valibot/to-json-schema` produces). */
 export type JsonSchema = Record<string, unknown>;

@@ -61,7 +61,7 @@ export interface GateServiceOptions {
   token: string | null;
   /** Reads the policy's current text for `POST /v1/policy/reload` (and SIGHUP); absent: no reload route. */
   loadPolicy?: () => Promise<string>;
-  /** The OpenAPI document `GET /openapi.json` serves (dist/openapi.json); absent: 404. */
+  /** The OpenAPI document `GET /openapi.json` serves (dist/schemas/openapi.json); absent: 404. */
   openapi?: unknown;
   /** Body limit in bytes (default 64 KiB). */
   maxBodyBytes?: number;
@@ -166,6 +166,9 @@ export class GateService {
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
     }
+    // While draining, no connection is kept for another request: a client's next request opens a
+    // new connection, which is refused, instead of racing the connection's close.
+    if (this.draining && !response.headers.has('connection')) response.headers.set('connection', 'close');
     log.status = response.status;
     log.duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
     this.metrics.responded(response.status);

@@ -4,6 +4,7 @@
 // reload, SIGTERM/SIGINT graceful shutdown) and the saved state.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { parseExecutionState, parseMarketSnapshot, parsePortfolioState, PolicyGate, type PolicyEngine } from '../../index.js';
 import { GateService, gateFromState, HttpError } from '../../server/index.js';
@@ -121,9 +122,12 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
     process.once('SIGINT', force);
 
     log.write({ msg: 'shutting down', signal });
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await service.drain();
+    // Stop accepting, but do not close idle keep-alive connections yet (http.Server#close would):
+    // a request already on its way on one would be reset unanswered. Until the drain is done,
+    // requests on open connections are answered (503 once draining) with Connection: close.
+    const drained = service.drain();
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+    await drained;
     let code: number = EXIT.ok;
     try {
       await sink?.close(); // writes what is buffered and syncs
@@ -160,7 +164,7 @@ async function loadGate(engine: PolicyEngine, opts: { portfolio?: string; market
 
 function readOpenApi(): unknown {
   try {
-    return JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
+    return JSON.parse(readFileSync(new URL('../../schemas/openapi.json', import.meta.url), 'utf8'));
   } catch {
     return undefined; // an unbuilt tree: GET /openapi.json answers 404
   }
