@@ -9,8 +9,10 @@ const pkg = new URL('./packages/policygate-capital/', import.meta.url).pathname;
 const entries = {
   index: 'src/index.ts',
   node: 'src/node/index.ts',
+  server: 'src/server/index.ts',
   'bin/policygate-eval': 'src/node/bin/policygate-eval.ts',
   'bin/policygate-replay': 'src/node/bin/policygate-replay.ts',
+  'bin/policygate-serve': 'src/node/serve/bin.ts',
 };
 const input = Object.fromEntries(
   Object.entries(entries)
@@ -18,7 +20,7 @@ const input = Object.fromEntries(
     .map(([name, file]) => [name, pkg + file]),
 );
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
-const external = (id) => /^(node:|yaml$|yaml\/|valibot$)/.test(id);
+const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$)/.test(id);
 const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
 // The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
 const isBin = (chunk) => chunk.isEntry && chunk.name.startsWith('bin/');

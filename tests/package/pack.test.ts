@@ -89,7 +89,8 @@ describe('npm pack', () => {
     expect(code.filter((f) => !reached.has(f))).toEqual([]);
     // Bare imports: the declared dependencies and Node built-ins (the latter only from the node entry
     // and the bins; tests/package/node-free.test.ts checks the core).
-    const declared = Object.keys(manifest.dependencies);
+    // Optional peer dependencies count as declared (the serve bin's @hono/node-server).
+    const declared = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies ?? {})];
     expect([...bare].filter((s) => s !== 'node:*' && !declared.includes(s) && !builtinModules.includes(s))).toEqual([]);
   });
 

@@ -1,0 +1,119 @@
+// The service row of `npm run bench`: policygate-serve (the built bin, a real process) under
+// autocannon on loopback, 16 keep-alive connections, `POST /v1/check` with the seed example and a
+// bearer token — with a batched and with a durable audit log — and, in the same run, a bare
+// node:http JSON echo (read the body, JSON.parse, JSON.stringify back) as the ceiling of the stack.
+//
+// Targets (issue 17): batched ≥ 60 % of the bare server's rate; durable ≥ 10× the Python service,
+// whose 330 decisions/s were measured in the issue with the same load (16 keep-alive connections);
+// no Python is installable on this machine, so that figure is used as stated; p99 < 25 ms.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const REPO = new URL('../', import.meta.url).pathname;
+const BIN = join(REPO, 'packages/policygate-capital/dist/bin/policygate-serve.js');
+const EX = join(REPO, 'examples');
+const DURATION_S = Number(process.env.SERVE_BENCH_SECONDS ?? 10);
+const CONNECTIONS = 16;
+const PYTHON_RATE = 330;
+const TOKEN = 'bench-token';
+const seed = JSON.parse(readFileSync(join(EX, 'intent.json'), 'utf8'));
+// A steady state, not a pile-up: each order is stamped 10 ms after the previous one (100 orders
+// a second of market time, 6,000 in the 60 s window) under the example policy with its throttles
+// raised to their maximum (10,000 a minute), so orders are ALLOWed and the windows stay bounded.
+// With one fixed timestamp every order after the 20th would be denied, every denial would enter the
+// kill switch's violation window, and that window (in every audit event's execution state) would
+// grow without end: a benchmark of a pathological stream, not of the service.
+const BASE_MS = Date.UTC(2026, 1, 18);
+let n = 0;
+const nextBody = () => {
+  n++;
+  const timestamp = new Date(BASE_MS + n * 10).toISOString();
+  return JSON.stringify({ intent: { ...seed, intent_id: `bench-${n}`, timestamp, qty: 1 } });
+};
+const body = nextBody();
+
+const ECHO = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(value));
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('"msg":"listening","url":"http://127.0.0.1:' + server.address().port + '"'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+// Each server writes its log to a file (as a service's log would go to a file or journald), not to
+// a pipe this process would have to read while it generates the load; the URL is read from the file.
+function start(args, env = {}) {
+  const logFile = join(dir, `server-${++servers}.log`);
+  const out = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  closeSync(out);
+  return new Promise((resolve, reject) => {
+    const onExit = (code) => reject(new Error(`server exited with ${code} before listening`));
+    child.once('exit', onExit);
+    const poll = setInterval(() => {
+      const m = /"msg":"listening","url":"([^"]+)"/.exec(readFileSync(logFile, 'utf8'));
+      if (!m) return;
+      clearInterval(poll);
+      child.off('exit', onExit);
+      resolve({ url: m[1], stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) });
+    }, 50);
+  });
+}
+let servers = 0;
+
+async function load(url, path) {
+  const opts = {
+    url: url + path,
+    method: 'POST',
+    connections: CONNECTIONS,
+    pipelining: 1,
+    body,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+  };
+  await autocannon({ ...opts, duration: 2 }); // warm-up
+  const r = await autocannon({ ...opts, duration: DURATION_S });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${path}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+  return { rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pgc-serve-bench-'));
+const policy = join(dir, 'policy.yaml');
+writeFileSync(policy, readFileSync(join(EX, 'policy.yaml'), 'utf8').replace(/max_orders_per_minute_(global|by_strategy): \d+/g, 'max_orders_per_minute_$1: 10000'));
+const results = {};
+try {
+  const echo = await start(['-e', ECHO]);
+  results.bare = await load(echo.url, '/');
+  await echo.stop();
+  for (const mode of ['batched', 'durable']) {
+    const s = await start([BIN, '--policy', policy, '--portfolio', join(EX, 'portfolio.json'), '--market', join(EX, 'market.json'), '--port', '0', '--audit-log', join(dir, `${mode}.jsonl`), '--audit-mode', mode], { POLICYGATE_TOKEN: TOKEN });
+    results[mode] = await load(s.url, '/v1/check');
+    await s.stop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const row = (name, r) => `${name}: ${fmt(r.rate)} req/s (p50 ${r.p50} ms, p99 ${r.p99} ms, ${fmt(r.total)} requests in ${DURATION_S} s, ${CONNECTIONS} connections)`;
+let missed = false;
+const check = (label, ok) => {
+  missed ||= !ok;
+  return `${label}: ${ok ? 'met' : 'MISSED'}`;
+};
+console.log(row('bare node:http JSON echo (ceiling)', results.bare));
+const ratio = results.batched.rate / results.bare.rate;
+console.log(`${row('policygate-serve, batched audit log', results.batched)} — ${(ratio * 100).toFixed(0)} % of bare — ${check('target ≥ 60 % of bare', ratio >= 0.6)}; ${check('p99 < 25 ms', results.batched.p99 < 25)}`);
+const times = results.durable.rate / PYTHON_RATE;
+console.log(`${row('policygate-serve, durable audit log', results.durable)} — ${times.toFixed(1)}× the Python service (${PYTHON_RATE}/s, issue 17) — ${check('target ≥ 10×', times >= 10)}; ${check('p99 < 25 ms', results.durable.p99 < 25)}`);
+process.exit(missed ? 1 : 0);

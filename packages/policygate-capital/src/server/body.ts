@@ -1,0 +1,104 @@
+// Reading a request body: the content type, the size limit (refused before reading when the length
+// is declared, and as soon as the limit is passed when it is not) and strict JSON with line and
+// column; schema errors with the field's path, line and column.
+import * as v from 'valibot';
+import { locateJsonIssues, parseJsonText, ValidationError } from '../index.js';
+// The core's wording of valibot issues (paths such as prices["BTC-USD"], 'missing required field'), as the CLI reports them.
+import { toIssues } from '../model/issues.js';
+import { HttpError } from './http.js';
+
+/** Default body limit: 64 KiB, as the Python service. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+// application/json, optionally with charset=utf-8 (any case); nothing else is JSON we accept.
+function isJson(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const [type, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((p) => p === '' || p === 'charset=utf-8' || p === 'charset="utf-8"');
+}
+
+const tooLarge = (limit: number) =>
+  new HttpError(413, 'ERR_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { headers: { connection: 'close' } });
+
+/**
+ * Reads the body of `request` as UTF-8 text of at most `limit` bytes. An empty body is `''`.
+ * `source`, when given, is read instead of `request.body` (an adapter's cheaper stream of the same bytes).
+ *
+ * @throws {HttpError} 415 unless the content type is `application/json` (a body is present);
+ *   413 when `content-length` says more than `limit` (nothing is read) or the stream passes it
+ *   (reading stops there); 400 for bytes that are not UTF-8.
+ */
+export async function readBodyText(request: Request, limit: number, source?: AsyncIterable<Uint8Array>): Promise<string> {
+  const length = request.headers.get('content-length');
+  const declared = length === null ? null : Number(length);
+  if (declared === 0 || (source === undefined && request.body === null && declared === null)) return '';
+  if (!isJson(request.headers.get('content-type'))) {
+    throw new HttpError(415, 'ERR_CONTENT_TYPE', 'Send the body as JSON with Content-Type: application/json.', { headers: { accept: 'application/json' } });
+  }
+  if (declared !== null && !(declared <= limit)) throw tooLarge(limit);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (source !== undefined) {
+    // The adapter's own stream (Node: the IncomingMessage, not closed when we stop early).
+    for await (const value of source) {
+      size += value.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(value);
+    }
+  } else {
+    if (request.body === null) return '';
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => undefined);
+        throw tooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'ERR_ENCODING', 'The request body is not valid UTF-8.');
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Parses strict JSON (duplicate keys refused) and validates it with `schema`.
+ *
+ * @throws {HttpError} 400 `ERR_JSON` with the line and column of the first syntax error; 422
+ *   `ERR_VALIDATION` with every field's path, line and column.
+ */
+export function parseBody<T>(text: string, schema: v.GenericSchema<unknown, T>): T {
+  let value: unknown;
+  try {
+    value = parseJsonText(text);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const i = e.issues[0]!;
+    throw new HttpError(400, 'ERR_JSON', `The body is not valid JSON: ${i.message} (line ${i.line}, column ${i.column}).`, { issues: e.issues });
+  }
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issues = locateJsonIssues(text, toIssues(result.issues));
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const where = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+  throw new HttpError(422, 'ERR_VALIDATION', `The body does not match the schema: ${where}`, { issues });
+}

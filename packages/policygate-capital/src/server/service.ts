@@ -1,0 +1,418 @@
+// GateService: one PolicyGate behind a Web-standard fetch handler (Request → Response). Nothing
+// here touches files, sockets or processes, so Node (through an adapter), Deno.serve and Bun.serve
+// run the same handler; the Node bin (src/node/serve/) adds files, signals and the listener.
+//
+// Routing is a table of exact paths, not a router library: the service has a dozen fixed routes,
+// a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
+// with the `Allow` header, which generic routers leave to the application.
+import * as v from 'valibot';
+import {
+  ENGINE_VERSION,
+  PolicyEngine,
+  PolicyError,
+  PolicyGate,
+  PolicyGateError,
+  ValidationError,
+  type AuditEventOptions,
+  type AuditSink,
+  type Decision,
+} from '../index.js';
+import { BearerAuth } from './auth.js';
+import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
+import { errorResponse, HttpError, json } from './http.js';
+import { ServiceMetrics } from './metrics.js';
+import {
+  EquityRequestSchema,
+  FillsRequestSchema,
+  IntentRequestSchema,
+  KillSwitchResetRequestSchema,
+  MaxQtyRequestSchema,
+  PricesRequestSchema,
+} from './schemas.js';
+
+/** An audit sink the service can also flush (e.g. `FileAuditSink`). */
+export type ServiceAuditSink = AuditSink & { flush?(): Promise<void> };
+
+/** One line of the request log, handed to {@link GateServiceOptions.log} after the response is made. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  /** For decisions: the intent, the outcome and the audit event's id. */
+  intent_id?: string;
+  decision?: Decision['decision'];
+  decision_id?: string | null;
+  /** For refusals: the error code. */
+  error?: string;
+}
+
+/** Options of {@link GateService.create}. */
+export interface GateServiceOptions {
+  /** The gate to serve (a promise: the service answers 503 until it resolves). */
+  gate: PolicyGate | Promise<PolicyGate>;
+  /** Where every decision's audit event is appended before the answer; none: no audit trail. */
+  audit?: ServiceAuditSink;
+  /** Shown by `/health`: `durable` or `batched` (informational). */
+  auditMode?: string;
+  /** Options of every audit event (e.g. `runId`). */
+  auditEventOptions?: AuditEventOptions;
+  /** The bearer token every route but `/health` requires; null: no authentication (loopback only, the bin checks). */
+  token: string | null;
+  /** Reads the policy's current text for `POST /v1/policy/reload` (and SIGHUP); absent: no reload route. */
+  loadPolicy?: () => Promise<string>;
+  /** The OpenAPI document `GET /openapi.json` serves (dist/schemas/openapi.json); absent: 404. */
+  openapi?: unknown;
+  /** Body limit in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Called after each response (keep it cheap: buffer and write later). */
+  log?: (entry: RequestLogEntry) => void;
+}
+
+/**
+ * What an adapter may pass as `fetch`'s second argument. Deno and Bun pass their own objects,
+ * which are ignored.
+ */
+export interface ServiceContext {
+  /**
+   * The request body's bytes, when the adapter has them cheaper than `request.body` (Node: the
+   * IncomingMessage's iterator, which `request.body` would wrap in a web stream per request).
+   * Stopping early must not close the connection: the service still answers (413).
+   */
+  body?: AsyncIterable<Uint8Array>;
+}
+
+type Handler = (request: Request, log: RequestLogEntry, started: number, context: ServiceContext | undefined) => Promise<Response> | Response;
+
+interface Route {
+  auth: boolean;
+  run: Handler;
+}
+
+/**
+ * The gate as an HTTP service: `fetch(request)` answers the routes below, never throws, and
+ * leaves the gate whole whatever the request (bodies are validated before anything changes).
+ *
+ * Routes: `POST /intent` (the Python service's), `POST /v1/check`, `/v1/max-qty`, `/v1/fills`,
+ * `/v1/prices`, `/v1/equity`, `/v1/kill-switch/reset`, `/v1/policy/reload`, `GET /v1/state`,
+ * `/health`, `/metrics`, `/openapi.json`.
+ *
+ * @example
+ * ```ts
+ * const service = await GateService.create({ gate, token: null })
+ * Deno.serve({ hostname: '127.0.0.1', port: 8100 }, service.fetch)
+ * ```
+ */
+export class GateService {
+  /** Request counters, the latency histogram and audit figures, rendered by `GET /metrics`. */
+  readonly metrics = new ServiceMetrics();
+  private current: PolicyGate | null = null;
+  private readonly loading: Promise<PolicyGate> | null;
+  private readonly routes = new Map<string, Map<string, Route>>();
+  private inFlight = 0;
+  private auditDepth = 0;
+  private auditFailure: unknown = null;
+  private draining = false;
+  private idleWaiters: (() => void)[] = [];
+  private reloads: Promise<unknown> = Promise.resolve();
+  private readonly started = Date.now();
+
+  private constructor(
+    private readonly options: GateServiceOptions,
+    private readonly auth: BearerAuth | null,
+  ) {
+    const g = options.gate;
+    if (g instanceof PolicyGate) {
+      this.current = g;
+      this.loading = null;
+    } else {
+      this.loading = Promise.resolve(g).then((gate) => (this.current = gate));
+      this.loading.catch(() => undefined);
+    }
+    this.defineRoutes();
+  }
+
+  /**
+   * Creates a service.
+   *
+   * @example
+   * ```ts
+   * const service = await GateService.create({ gate, audit: sink, token: process.env.POLICYGATE_TOKEN ?? null })
+   * ```
+   */
+  static async create(options: GateServiceOptions): Promise<GateService> {
+    return new GateService(options, options.token === null ? null : new BearerAuth(options.token));
+  }
+
+  /** The gate in force (a reload replaces it); null while it is still loading. */
+  get gate(): PolicyGate | null {
+    return this.current;
+  }
+
+  /** The fetch handler: `Deno.serve(service.fetch)`, `Bun.serve({ fetch: service.fetch })`. Never throws. */
+  readonly fetch = async (request: Request, context?: ServiceContext | unknown): Promise<Response> => {
+    const started = performance.now();
+    const path = pathOf(request.url);
+    const log: RequestLogEntry = { method: request.method, path, status: 0, duration_ms: 0 };
+    this.inFlight++;
+    let response: Response;
+    try {
+      const ctx = context !== null && typeof context === 'object' && 'body' in context ? (context as ServiceContext) : undefined;
+      response = await this.route(request, path, log, started, ctx);
+    } catch (e) {
+      const err = e instanceof HttpError ? e : internalError(e);
+      log.error = err.code;
+      response = errorResponse(err);
+    } finally {
+      if (--this.inFlight === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+    // While draining, no connection is kept for another request: a client's next request opens a
+    // new connection, which is refused, instead of racing the connection's close.
+    if (this.draining && !response.headers.has('connection')) response.headers.set('connection', 'close');
+    log.status = response.status;
+    log.duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
+    this.metrics.responded(response.status);
+    this.options.log?.(log);
+    return response;
+  };
+
+  /**
+   * Stops taking new work: from now on every request but `/health` and `/metrics` is answered 503
+   * (with `Connection: close`); resolves once the requests already in progress have been answered
+   * (their audit appends done). The caller then flushes and closes the audit sink.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Reads the policy again (`loadPolicy`), validates it, and makes it the gate's policy; the
+   * windows, kill switch, positions and marks carry over. A bad policy is refused and the old one
+   * stays in force. Reloads run one at a time.
+   *
+   * @throws {HttpError} 422 `ERR_POLICY` with each issue's line and column; 500 when the text
+   *   cannot be read; 404 when the service has no `loadPolicy`.
+   */
+  reloadPolicy(): Promise<{ policy_hash: string; previous_policy_hash: string; changed: boolean }> {
+    const load = this.options.loadPolicy;
+    if (load === undefined) return Promise.reject(new HttpError(404, 'ERR_NOT_FOUND', 'This service has no policy source to reload from.'));
+    const next = this.reloads.then(async () => {
+      const gate = await this.ready();
+      let engine: PolicyEngine;
+      try {
+        engine = await PolicyEngine.fromYaml(await load());
+      } catch (e) {
+        this.metrics.reloadFailures++;
+        if (e instanceof PolicyError) throw new HttpError(422, 'ERR_POLICY', `The new policy was refused; the old one stays in force. ${e.message}`, { issues: e.issues });
+        throw new HttpError(500, (e as PolicyGateError)?.code ?? 'ERR_RELOAD', `The policy could not be read; the old one stays in force. ${(e as Error)?.message ?? String(e)}`);
+      }
+      const previous = gate.engine.policyHash;
+      // One synchronous step from snapshot to swap: no check can run in between.
+      this.current = PolicyGate.restore(engine, gate.snapshot(), { allowPolicyChange: true });
+      this.metrics.reloads++;
+      return { policy_hash: engine.policyHash, previous_policy_hash: previous, changed: engine.policyHash !== previous };
+    });
+    this.reloads = next.catch(() => undefined);
+    return next;
+  }
+
+  private async ready(): Promise<PolicyGate> {
+    if (this.current !== null) return this.current;
+    try {
+      return await this.loading!;
+    } catch {
+      throw new HttpError(503, 'ERR_NOT_READY', 'The gate could not be loaded.');
+    }
+  }
+
+  private gateOrUnavailable(): PolicyGate {
+    if (this.current === null) throw new HttpError(503, 'ERR_NOT_READY', 'The service is starting: the policy and state are not loaded yet.', { headers: { 'retry-after': '1' } });
+    return this.current;
+  }
+
+  private async route(request: Request, path: string, log: RequestLogEntry, started: number, context: ServiceContext | undefined): Promise<Response> {
+    const byMethod = this.routes.get(path);
+    // Unknown paths and bad tokens are not told apart for unauthenticated callers.
+    if (byMethod === undefined) {
+      this.authenticate(request);
+      throw new HttpError(404, 'ERR_NOT_FOUND', `No route ${path}.`);
+    }
+    const route = byMethod.get(request.method);
+    if (route === undefined || route.auth) this.authenticate(request);
+    if (route === undefined) {
+      const allow = [...byMethod.keys()].join(', ');
+      throw new HttpError(405, 'ERR_METHOD', `${path} takes ${allow}, not ${request.method}.`, { headers: { allow } });
+    }
+    if (this.draining && path !== '/health' && path !== '/metrics') {
+      throw new HttpError(503, 'ERR_SHUTTING_DOWN', 'The service is shutting down; send the request to another instance or retry.', { headers: { connection: 'close' } });
+    }
+    return route.run(request, log, started, context);
+  }
+
+  private authenticate(request: Request): void {
+    if (this.auth !== null && !this.auth.accepts(request.headers.get('authorization'))) {
+      throw new HttpError(401, 'ERR_UNAUTHORIZED', 'Unauthorized.', { headers: { 'www-authenticate': 'Bearer' } });
+    }
+  }
+
+  private body<T>(request: Request, context: ServiceContext | undefined, schema: v.GenericSchema<unknown, T>): Promise<T> {
+    return readBodyText(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, context?.body).then((text) => parseBody(text, schema));
+  }
+
+  private define(method: 'GET' | 'POST', path: string, run: Handler, auth = true): void {
+    let byMethod = this.routes.get(path);
+    if (byMethod === undefined) this.routes.set(path, (byMethod = new Map()));
+    byMethod.set(method, { auth, run });
+  }
+
+  private defineRoutes(): void {
+    this.define('GET', '/health', () => this.health(), false);
+    this.define('GET', '/metrics', () => this.metricsResponse());
+    this.define('GET', '/openapi.json', () => {
+      if (this.options.openapi === undefined) throw new HttpError(404, 'ERR_NOT_FOUND', 'This service was started without an OpenAPI document.');
+      return json(this.options.openapi);
+    });
+    this.define('GET', '/v1/state', () => json(this.gateOrUnavailable().snapshot()));
+    this.define('POST', '/intent', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, false)));
+    this.define('POST', '/v1/check', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, true)));
+    this.define('POST', '/v1/max-qty', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, MaxQtyRequestSchema);
+      const m = gateCall(() =>
+        this.gateOrUnavailable().maxQty(b.symbol, b.side, b.market_snapshot ?? undefined, {
+          ...(b.strategy_id !== undefined && { strategyId: b.strategy_id }),
+          ...(b.lot !== undefined && { lot: b.lot }),
+        }),
+      );
+      return json({ symbol: b.symbol, side: b.side, qty: m.qty, binding: m.binding, limit: m.limit, lot: m.lot, blocked_by: m.blockedBy });
+    });
+    this.define('POST', '/v1/fills', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, FillsRequestSchema);
+      const gate = this.gateOrUnavailable();
+      const positions: Record<string, number> = {};
+      gateCall(() => {
+        for (const f of b.fills) Object.defineProperty(positions, f.symbol, { value: gate.applyFill(f), enumerable: true, writable: true, configurable: true });
+      });
+      return json({ applied: b.fills.length, positions });
+    });
+    this.define('POST', '/v1/prices', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, PricesRequestSchema);
+      const gate = this.gateOrUnavailable();
+      gateCall(() => gate.updatePrices(b.prices, b.timestamp));
+      return json({ updated: Object.keys(b.prices).length, market: gate.market });
+    });
+    this.define('POST', '/v1/equity', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, EquityRequestSchema);
+      const gate = this.gateOrUnavailable();
+      gateCall(() => gate.updateEquity(b));
+      return json({ portfolio: gate.portfolio });
+    });
+    this.define('POST', '/v1/kill-switch/reset', async (req, _log, _started, ctx) => {
+      const b = await this.body(req, ctx, KillSwitchResetRequestSchema);
+      const gate = this.gateOrUnavailable();
+      const reset = gateCall(() => gate.resetKillSwitch(b.reason, b.at));
+      return json({ reset, kill_switch: gate.killSwitch });
+    });
+    if (this.options.loadPolicy !== undefined) {
+      this.define('POST', '/v1/policy/reload', async (req, _log, _started, ctx) => {
+        await readBodyText(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES, ctx?.body); // any body is ignored, but bounded
+        return json(await this.reloadPolicy());
+      });
+    }
+  }
+
+  private async decide(body: v.InferOutput<typeof IntentRequestSchema>, log: RequestLogEntry, started: number, withId: boolean): Promise<object> {
+    const gate = this.gateOrUnavailable();
+    const market = body.market_snapshot ?? undefined;
+    const audit = this.options.audit;
+    let decision: Decision;
+    let decisionId: string | null = null;
+    if (audit === undefined) {
+      decision = gate.check(body.intent, market);
+    } else {
+      if (this.auditFailure !== null) throw auditUnavailable();
+      const check = gate.checkDetailed(body.intent, market);
+      decision = check.decision;
+      const event = gate.auditEvent(check, this.options.auditEventOptions);
+      decisionId = event.event_id;
+      this.auditDepth++;
+      try {
+        const pending = audit.append(event);
+        if (pending !== undefined) await pending;
+      } catch (e) {
+        // Fail closed: an order whose decision is not on record is not approved.
+        this.auditFailure = e;
+        this.metrics.auditFailures++;
+        log.intent_id = decision.intent_id;
+        throw auditUnavailable();
+      } finally {
+        this.auditDepth--;
+      }
+    }
+    this.metrics.decided(decision, (performance.now() - started) / 1000);
+    log.intent_id = decision.intent_id;
+    log.decision = decision.decision;
+    log.decision_id = decisionId;
+    return withId ? { ...decision, decision_id: decisionId, policy_hash: gate.engine.policyHash } : decision;
+  }
+
+  private health(): Response {
+    const gate = this.current;
+    const status = gate === null ? 'starting' : this.draining ? 'shutting_down' : this.auditFailure !== null ? 'audit_failed' : 'ok';
+    const body = {
+      status,
+      policy_hash: gate?.engine.policyHash ?? null,
+      engine_version: ENGINE_VERSION,
+      kill_switch_active: gate?.killSwitch.active ?? null,
+      clock: gate?.clock ?? null,
+      audit: this.options.audit === undefined ? null : { mode: this.options.auditMode ?? null, queue_depth: this.auditDepth, failed: this.auditFailure !== null },
+      uptime_s: Math.round((Date.now() - this.started) / 1000),
+    };
+    return json(body, status === 'ok' ? 200 : 503);
+  }
+
+  private metricsResponse(): Response {
+    const gate = this.current;
+    const text = this.metrics.render({
+      policyHash: gate?.engine.policyHash ?? '',
+      killSwitchActive: gate?.killSwitch.active ?? false,
+      auditQueueDepth: this.auditDepth,
+      ready: gate !== null && !this.draining && this.auditFailure === null,
+    });
+    return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' } });
+  }
+}
+
+function auditUnavailable(): HttpError {
+  return new HttpError(503, 'ERR_AUDIT_WRITE', 'The audit log cannot be written: the order is NOT approved. The service refuses decisions until it is restarted with a working audit log.');
+}
+
+/** Runs a gate operation; its validation errors become 422, a missing portfolio 409. */
+function gateCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) throw new HttpError(422, 'ERR_VALIDATION', e.message, { issues: e.issues });
+    if (e instanceof PolicyGateError) throw new HttpError(409, e.code, e.message);
+    throw e;
+  }
+}
+
+function internalError(e: unknown): HttpError {
+  void e;
+  return new HttpError(500, 'ERR_INTERNAL', 'Internal error; the gate was not changed by this request.');
+}
+
+/** The path of a request URL, without the query (cheaper than `new URL` on every request). */
+function pathOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+  if (start < 0) return '/';
+  let end = url.length;
+  const q = url.indexOf('?', start);
+  if (q >= 0) end = q;
+  const h = url.indexOf('#', start);
+  if (h >= 0 && h < end) end = h;
+  return url.slice(start, end);
+}
