@@ -14,7 +14,36 @@ export interface Issue {
 }
 
 /**
- * Base class of every error the SDK throws. `code` is stable and safe to switch on.
+ * Every `code` an SDK error carries, one meaning each. Switch on it (`switch (e.code)`) rather than
+ * on messages, which may change.
+ *
+ * - `ERR_VALIDATION` — input that does not match its schema ({@link ValidationError}; `issues` has the paths).
+ * - `ERR_JSON` — JSON text that is not strict JSON ({@link ValidationError}, with line and column).
+ * - `ERR_POLICY` — a policy that cannot be used: YAML syntax, duplicate keys, alias bombs, a schema problem ({@link PolicyError}).
+ * - `ERR_PROTOTYPE_POLLUTED` — `Object.prototype` has an enumerable property, so no data can be validated.
+ * - `ERR_AUDIT_WRITE` — an audit event could not be written or serialized (`AuditWriteError`).
+ * - `ERR_GATE_NO_PORTFOLIO` — a gate call that needs a portfolio before one was set.
+ * - `ERR_GATE_AUTO_RECORD` — `record` on a gate that counts orders automatically.
+ * - `ERR_GATE_NOT_PENDING` — `record` of a decision the gate has no unrecorded check for.
+ * - `ERR_GATE_POLICY_MISMATCH` — restoring a snapshot taken under another policy without `allowPolicyChange`.
+ * - `ERR_FILE_NOT_FOUND` — a file the Node entry was asked to read does not exist (`FileError`).
+ * - `ERR_FILE_READ` — a file could not be read, or is not valid UTF-8, or is too large (`FileError`).
+ */
+export type ErrorCode =
+  | 'ERR_VALIDATION'
+  | 'ERR_JSON'
+  | 'ERR_POLICY'
+  | 'ERR_PROTOTYPE_POLLUTED'
+  | 'ERR_AUDIT_WRITE'
+  | 'ERR_GATE_NO_PORTFOLIO'
+  | 'ERR_GATE_AUTO_RECORD'
+  | 'ERR_GATE_NOT_PENDING'
+  | 'ERR_GATE_POLICY_MISMATCH'
+  | 'ERR_FILE_NOT_FOUND'
+  | 'ERR_FILE_READ';
+
+/**
+ * Base class of every error the SDK throws. `code` is stable and safe to switch on (see {@link ErrorCode}).
  *
  * @example
  * ```ts
@@ -25,9 +54,9 @@ export interface Issue {
  */
 export class PolicyGateError extends Error {
   /** Stable machine-readable error code, e.g. `ERR_VALIDATION`. */
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PolicyGateError';
     this.code = code;
@@ -61,7 +90,7 @@ export class ValidationError extends PolicyGateError {
   /** What was being parsed: `intent`, `portfolio`, `market`, `execution`, `policy`, … */
   readonly subject: string;
 
-  constructor(subject: string, issues: readonly Issue[], code = 'ERR_VALIDATION') {
+  constructor(subject: string, issues: readonly Issue[], code: 'ERR_VALIDATION' | 'ERR_JSON' | 'ERR_POLICY' = 'ERR_VALIDATION') {
     super(code, `Invalid ${subject}:\n${describe(issues)}`);
     this.name = 'ValidationError';
     this.subject = subject;

@@ -1,6 +1,6 @@
 // policygate-capital: the isomorphic core. No `node:` imports; the only globals used are `crypto`,
 // `TextEncoder` and `performance`. Node-only helpers live in `policygate-capital/node`.
-export { PolicyGateError, ValidationError, PolicyError, type Issue } from './errors.js';
+export { PolicyGateError, ValidationError, PolicyError, type Issue, type ErrorCode } from './errors.js';
 export {
   OrderIntentSchema,
   PortfolioStateSchema,
