@@ -26,7 +26,7 @@ export default defineConfig({
         : [],
       plugins: [
         starlightTypeDoc({
-          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/node/index.ts`],
+          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`],
           tsconfig: `${pkg}tsconfig.json`,
           output: 'docs/api',
           sidebar: { label: 'API reference', collapsed: true },
@@ -43,6 +43,7 @@ export default defineConfig({
             { label: 'Stateful gate', slug: 'docs/gate' },
             { label: 'Audit trail and replay', slug: 'docs/audit' },
             { label: 'Command line', slug: 'docs/cli' },
+            { label: 'HTTP service', slug: 'docs/serve' },
             { label: 'Runtimes and bundlers', slug: 'docs/runtimes' },
           ],
         },

@@ -11,6 +11,7 @@ const PAGES = [
   ['/docs/gate/', 'Stateful gate'],
   ['/docs/audit/', 'Audit trail and replay'],
   ['/docs/cli/', 'Command line'],
+  ['/docs/serve/', 'HTTP service'],
   ['/docs/runtimes/', 'Runtimes and bundlers'],
   ['/docs/performance/', 'Performance'],
   ['/docs/security/', 'Security'],
