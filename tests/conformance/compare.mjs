@@ -1,4 +1,4 @@
-// How a decision is compared with an expected one (docs: /docs/semantics/#conformance). Plain ESM with no
+// How a decision is compared with an expected one (docs: /docs/semantics/, "Conformance"). Plain ESM with no
 // imports, shared by the Vitest conformance suite and the runtime-neutral run on Node, Deno, Bun and
 // Chromium. Independent of the SDK's own comparison (diffDecisions), so a bug there cannot hide a
 // failure here.
@@ -20,7 +20,7 @@ function deepEqual(a, b) {
 const show = (x) => JSON.stringify(x);
 
 /**
- * The differences between a decision and the expected one (docs: /docs/semantics/#conformance):
+ * The differences between a decision and the expected one (docs: /docs/semantics/, "Conformance"):
  * decision, intent_id, modified_intent, kill_switch_triggered and each violation's rule_id, severity,
  * message and inputs exactly; numbers in `computed` within 1e-9 relative; evidence exactly (unless
  * `evidence: false`: a replay does not compare it). Independent of the SDK's own comparison, so a bug

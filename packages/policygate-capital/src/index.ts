@@ -44,7 +44,7 @@ export { pyRound, pyFixed } from './util/py-round.js';
 export { canonicalJson } from './util/canonical-json.js';
 export { parseJsonText, locateJsonIssues } from './util/json-text.js';
 export { ENGINE_VERSION } from './version.js';
-// Audit trail: events, the hash chain, reading, replay, sinks (SPEC.md "Audit trail").
+// Audit trail: events, the hash chain, reading, replay, sinks (docs: /docs/audit/).
 export {
   AuditEventSchema,
   DecisionSchema,

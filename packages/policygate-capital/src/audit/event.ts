@@ -1,4 +1,4 @@
-// SPEC.md "Audit trail": one event per evaluation, and its canonical one-line JSON.
+// The audit trail (docs: /docs/audit/): one event per evaluation, and its canonical one-line JSON.
 import type { Decision } from '../engine/types.js';
 import { ValidationError } from '../errors.js';
 import { RFC3339 } from '../model/fields.js';
@@ -47,7 +47,7 @@ function eventTimestamp(value: string | Date | undefined): string {
 }
 
 /**
- * Builds the audit event of one evaluation (SPEC.md "Audit trail"): a fresh UUID v4 `event_id`, the
+ * Builds the audit event of one evaluation (docs: /docs/audit/): a fresh UUID v4 `event_id`, the
  * UTC `timestamp`, `engine_version` (this package's version), the policy hash, the four inputs as
  * evaluated, the decision, `eval_ms` (also at the top level, as the Python package writes it) and,
  * when given, `run_id`.

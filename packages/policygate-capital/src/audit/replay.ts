@@ -1,4 +1,4 @@
-// SPEC.md "Audit trail" → replay: rebuild the inputs from an event, evaluate under the given policy,
+// Replay (docs: /docs/audit/): rebuild the inputs from an event, evaluate under the given policy,
 // compare with the decision recorded.
 import { evaluate } from '../engine/evaluate.js';
 import { PolicyEngine } from '../engine/policy-engine.js';

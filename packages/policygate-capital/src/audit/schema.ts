@@ -1,4 +1,4 @@
-// Wire schemas of a Decision and of an audit event (SPEC.md "Audit trail"): the Python package's
+// Wire schemas of a Decision and of an audit event (docs: /docs/audit/): the Python package's
 // snake_case JSON, strict, numbers finite. They read events written by the Python package
 // (`100000.0`, `+00:00` timestamps) and by this SDK (optionally with the chain fields).
 import * as v from 'valibot';
@@ -89,7 +89,7 @@ export const DecisionSchema = strictObject({
 });
 
 /**
- * Schema of one audit event (one JSONL line): SPEC.md "Audit trail" plus this SDK's optional chain
+ * Schema of one audit event (one JSONL line), as the audit trail docs describe it (/docs/audit/), plus this SDK's optional chain
  * fields. `eval_ms` appears twice, at the top level and in `decision`, as the Python package writes
  * it. `chain_id`, `chain_seq` and `prev_hash` are written by {@link AuditChain}; events without them
  * (the Python package's) are valid unchained events.

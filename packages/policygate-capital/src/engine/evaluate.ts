@@ -106,7 +106,7 @@ function safeCompile(policy: Policy): CompiledPolicy | Error {
 }
 
 /**
- * SPEC step 1: DENY with one SYS-001 per symbol (the intent's first, then held symbols in sorted
+ * Missing prices (docs: /docs/semantics/#order-of-evaluation): DENY with one SYS-001 per symbol (the intent's first, then held symbols in sorted
  * order) — in both modes, with no evidence and no kill-switch trip. Shared with `PolicyGate`.
  */
 export function missingPriceDecision(intentId: string, symbols: readonly string[]): Decision {

@@ -50,7 +50,7 @@ export function plainReads(record: object): boolean {
 /** `prices[symbol]` as an own property (a plain read when the prototype cannot answer). */
 const priceByKey = (prices: Record<string, number>, symbol: string): number | undefined => (plainReads(prices) ? prices[symbol] : own(prices, symbol));
 
-/** A price usable by the engine: a finite number > 0 (SPEC SYS-001). */
+/** A price usable by the engine: a finite number > 0 (SYS-001). */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
 /** Multipliers by symbol, or null when every multiplier is 1 (the v0.1 figures, no lookups). */

@@ -1,4 +1,4 @@
-// The rules (docs: /docs/semantics/#rules), in their fixed order: each a small function with its id,
+// The rules (docs: /docs/semantics/#rules-and-boundaries), in their fixed order: each a small function with its id,
 // severity and message in one place. SYS-001 (missing prices), SYS-002 (evaluation errors) and
 // SYS-003 (stale market data) are not in this list: they deny at once and live in evaluate.ts.
 import type { ResolvedLimits } from '../policy/compile.js';

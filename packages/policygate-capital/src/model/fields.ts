@@ -56,7 +56,7 @@ function nonPlainObject(input: unknown): string | undefined {
 
 /**
  * Like `v.record(v.string(), value)`, but keeps *every* own key. valibot's record silently drops
- * `__proto__`, `constructor` and `prototype`; for us those are symbols like any other (SPEC: symbols
+ * `__proto__`, `constructor` and `prototype`; for us those are symbols like any other (docs /docs/semantics/: symbols
  * and ids are data), and dropping a position would under-state exposure. Keys are defined as own
  * data properties (via Object.fromEntries), so `__proto__` never touches the prototype.
  */

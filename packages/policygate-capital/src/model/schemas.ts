@@ -1,4 +1,4 @@
-// The wire formats of SPEC.md ("Data"): the Python package's snake_case JSON, strict (unknown keys
+// The wire formats (docs: /docs/semantics/#inputs-and-output): the Python package's snake_case JSON, strict (unknown keys
 // rejected, with their path), numbers finite. Defaults are those of the Python models.
 import * as v from 'valibot';
 import { dataRecord, finiteNumber, str, strictObject, timestamp } from './fields.js';

@@ -180,7 +180,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy | Error {
 
 /**
  * The limits for one order. Per section: symbol override > strategy override > limits.
- * (The Python package ignores loss overrides and symbol execution overrides; SPEC applies them.)
+ * (The Python package ignores loss overrides and symbol execution overrides; here they apply.)
  */
 export function resolveLimits(c: CompiledPolicy, symbol: string, strategyId: string): ResolvedLimits {
   const sym = c.symbols.get(symbol);

@@ -1,6 +1,6 @@
 // Exact, order-independent summation (Shewchuk's algorithm, as Python's math.fsum).
 //
-// SPEC: sums must not depend on the key order of the caller's objects, because audit events store
+// Sums must not depend (docs: /docs/semantics/#metrics) on the key order of the caller's objects, because audit events store
 // keys sorted and a replay must reproduce the live decision bit for bit. An exact sum, rounded once,
 // is the same whatever the order, and costs far less than sorting the symbols on every call.
 

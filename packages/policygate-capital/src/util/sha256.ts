@@ -19,7 +19,7 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
 }
 
 /**
- * The policy hash of SPEC.md: lowercase hex SHA-256 of the exact UTF-8 bytes of the policy text,
+ * The policy hash (docs: /docs/policy/): lowercase hex SHA-256 of the exact UTF-8 bytes of the policy text,
  * identical to the Python package's hash of the same file.
  *
  * @example
