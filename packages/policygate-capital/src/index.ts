@@ -38,7 +38,7 @@ export { parsePolicy } from './policy/parse.js';
 export { parsePolicyYaml } from './policy/load.js';
 export { evaluate } from './engine/evaluate.js';
 export { PolicyEngine } from './engine/policy-engine.js';
-export type { Decision, DecisionKind, Evidence, EvidenceMetric, Severity, Violation } from './engine/types.js';
+export type { Decision, DecisionBase, AllowDecision, DenyDecision, ModifyDecision, DecisionKind, Evidence, EvidenceMetric, Severity, Violation } from './engine/types.js';
 export { policyHash, sha256Hex } from './util/sha256.js';
 export { pyRound, pyFixed } from './util/py-round.js';
 export { canonicalJson } from './util/canonical-json.js';

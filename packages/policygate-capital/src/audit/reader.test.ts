@@ -137,8 +137,10 @@ describe('readAuditLog — tampering with a chained log', () => {
   it('detects a forged line appended as a copy of an earlier event with another decision', async () => {
     const { lines } = await chainedLog(10);
     const forged = JSON.parse(lines[4]!);
-    forged.decision.decision = 'ALLOW';
+    // A well-formed ALLOW (an ALLOW with a modified intent is not even a valid event): only the chain can tell.
+    Object.assign(forged.decision, { decision: 'ALLOW', modified_intent: null });
     const log = await readAuditLog(jsonl([...lines, JSON.stringify(forged)]));
+    expect(log.errors).toEqual([]);
     expect(log.chainBreaks).toEqual([expect.objectContaining({ line: 11, kind: 'duplicate', previousLine: 5 })]);
   });
 
@@ -146,8 +148,9 @@ describe('readAuditLog — tampering with a chained log', () => {
     const { lines } = await chainedLog(10);
     const forged = JSON.parse(lines[9]!);
     forged.chain_seq = 10;
-    forged.decision.decision = 'ALLOW';
+    Object.assign(forged.decision, { decision: 'ALLOW', modified_intent: null });
     const log = await readAuditLog(jsonl([...lines, JSON.stringify(forged)]));
+    expect(log.errors).toEqual([]);
     expect(log.chainBreaks).toEqual([expect.objectContaining({ line: 11, kind: 'hash-mismatch', previousLine: 10 })]);
   });
 

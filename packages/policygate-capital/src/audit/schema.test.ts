@@ -63,6 +63,10 @@ describe('DecisionSchema', () => {
     };
     expect(v.safeParse(DecisionSchema, d).success).toBe(true);
     expect(v.safeParse(DecisionSchema, { ...d, decision: 'MAYBE' }).success).toBe(false);
+    // A union on `decision`: only a MODIFY carries a modified intent, and a MODIFY must.
+    expect(v.safeParse(DecisionSchema, { ...d, decision: 'ALLOW' }).success).toBe(false);
+    expect(v.safeParse(DecisionSchema, { ...d, decision: 'DENY', modified_intent: null }).success).toBe(true);
+    expect(v.safeParse(DecisionSchema, { ...d, modified_intent: null }).success).toBe(false);
     expect(v.safeParse(DecisionSchema, { ...d, violations: [{ ...d.violations[0], computed: { allowed_qty: true } }] }).success).toBe(false);
   });
 });

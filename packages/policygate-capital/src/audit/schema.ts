@@ -78,15 +78,22 @@ export const EvidenceSchema = strictObject({
  * const decision = v.parse(DecisionSchema, JSON.parse(line).decision)
  * ```
  */
-export const DecisionSchema = strictObject({
-  decision: v.picklist(['ALLOW', 'DENY', 'MODIFY'], (i) => `must be ALLOW, DENY or MODIFY, got ${i.received}`),
+const decisionEntries = {
   intent_id: str(),
-  modified_intent: v.nullable(OrderIntentSchema),
   violations: v.array(ViolationSchema, (i) => `must be an array, got ${i.received}`),
   evidence: v.array(EvidenceSchema, (i) => `must be an array, got ${i.received}`),
   eval_ms: finiteNumber({ ge: 0 }),
   kill_switch_triggered: v.boolean((i) => `must be true or false, got ${i.received}`),
-});
+};
+
+export const DecisionSchema = v.variant(
+  'decision',
+  [
+    strictObject({ decision: v.picklist(['ALLOW', 'DENY']), modified_intent: v.null((i) => `must be null unless the decision is MODIFY, got ${i.received}`), ...decisionEntries }),
+    strictObject({ decision: v.literal('MODIFY'), modified_intent: OrderIntentSchema, ...decisionEntries }),
+  ],
+  (i) => (i.path ? `must be ALLOW, DENY or MODIFY, got ${i.received}` : `must be an object, got ${i.received}`),
+);
 
 /**
  * Schema of one audit event (one JSONL line), as the audit trail docs describe it (/docs/audit/), plus this SDK's optional chain

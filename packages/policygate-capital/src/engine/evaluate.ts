@@ -371,27 +371,18 @@ export function decideFromMetrics(
   let killSwitchTriggered = false;
   for (const v of violations) if (compiled.tripOn.has(v.rule_id)) killSwitchTriggered = true;
 
-  let decision: Decision['decision'] = 'ALLOW';
-  let modified: OrderIntent | null = null;
-  if (compiled.enforce && violations.length > 0) {
-    const only = violations.length === 1 && violations[0]!.rule_id === 'EXP-001' ? violations[0]! : undefined;
-    const allowed = (only?.computed.allowed_qty as number | undefined) ?? 0;
-    if (allowed > 0) {
-      decision = 'MODIFY';
-      modified = { ...intent, qty: allowed };
-    } else {
-      decision = 'DENY';
-    }
+  const id = intent.intent_id;
+  const trip = killSwitchTriggered;
+  // Keys in the wire order (decision, intent_id, modified_intent, …), as the Python package writes them.
+  if (!compiled.enforce || violations.length === 0) {
+    return { decision: 'ALLOW', intent_id: id, modified_intent: null, violations, evidence, eval_ms: 0, kill_switch_triggered: trip };
   }
-  return {
-    decision,
-    intent_id: intent.intent_id,
-    modified_intent: modified,
-    violations,
-    evidence,
-    eval_ms: 0,
-    kill_switch_triggered: killSwitchTriggered,
-  };
+  const only = violations.length === 1 && violations[0]!.rule_id === 'EXP-001' ? violations[0]! : undefined;
+  const allowed = (only?.computed.allowed_qty as number | undefined) ?? 0;
+  if (allowed > 0) {
+    return { decision: 'MODIFY', intent_id: id, modified_intent: { ...intent, qty: allowed }, violations, evidence, eval_ms: 0, kill_switch_triggered: trip };
+  }
+  return { decision: 'DENY', intent_id: id, modified_intent: null, violations, evidence, eval_ms: 0, kill_switch_triggered: trip };
 }
 
 /** The v0.2 evidence items, each only when its resolved limit is set. */

@@ -38,18 +38,42 @@ export interface Evidence {
   limit: number | null;
 }
 
-/**
- * The result of an evaluation (wire format of the Python package).
- *
- * `modified_intent` is set only for MODIFY (the intent with the reduced `qty`); `eval_ms` is the only
- * field that may differ between two evaluations of the same inputs.
- */
-export interface Decision {
-  decision: DecisionKind;
+/** What every decision carries, whatever its kind. */
+export interface DecisionBase {
   intent_id: string;
-  modified_intent: OrderIntent | null;
   violations: Violation[];
   evidence: Evidence[];
+  /** Wall time of the evaluation in ms (3 decimals): the only field that may differ between two evaluations of the same inputs. */
   eval_ms: number;
   kill_switch_triggered: boolean;
 }
+
+/** The order may be sent as it is. */
+export interface AllowDecision extends DecisionBase {
+  decision: 'ALLOW';
+  modified_intent: null;
+}
+
+/** The order must not be sent. */
+export interface DenyDecision extends DecisionBase {
+  decision: 'DENY';
+  modified_intent: null;
+}
+
+/** The order may be sent with the reduced quantity of `modified_intent` (EXP-001 alone fired). */
+export interface ModifyDecision extends DecisionBase {
+  decision: 'MODIFY';
+  modified_intent: OrderIntent;
+}
+
+/**
+ * The result of an evaluation (wire format of the Python package): a union on `decision`, so that
+ * narrowing gives `modified_intent` its type without a `!`.
+ *
+ * @example
+ * ```ts
+ * const d = engine.evaluate(intent, portfolio, market)
+ * if (d.decision === 'MODIFY') send(d.modified_intent) // an OrderIntent, not null
+ * ```
+ */
+export type Decision = AllowDecision | DenyDecision | ModifyDecision;

@@ -309,7 +309,7 @@ export class PolicyGate {
    * @example
    * ```ts
    * const d = gate.check(intent, market)
-   * if (d.decision === 'MODIFY') send(d.modified_intent!)
+   * if (d.decision === 'MODIFY') send(d.modified_intent)
    * ```
    */
   check(intent: OrderIntent, market?: MarketSnapshot): Decision {
@@ -413,8 +413,7 @@ export class PolicyGate {
     }
     // The switch dominates an allow-on-error policy: while tripped nothing is allowed (enforce mode).
     if (killed && this.compiled.enforce && decision.decision !== 'DENY') {
-      decision.decision = 'DENY';
-      decision.modified_intent = null;
+      decision = { ...decision, decision: 'DENY', modified_intent: null };
     }
     const at = this.at ?? this.clockUs;
     const result = capture ? this.captured(decision, intent, at) : decision;
