@@ -148,3 +148,34 @@ export function formatTimestampUs(us: number): string {
 
 /** One second in the clock's unit. */
 export const SECOND = SECOND_US;
+
+/**
+ * The gate's clock: the latest valid intent timestamp seen (µs), null before the first. It never
+ * goes back.
+ *
+ * @example
+ * ```ts
+ * const clock = new GateClock()
+ * clock.advance(parseTimestampUs('2026-02-18T14:30:00Z'))
+ * clock.advance(0) // earlier: the clock stays, and the check is placed at the clock
+ * ```
+ */
+export class GateClock {
+  constructor(private current: number | null = null) {}
+
+  /** The time in microseconds, null before the first timestamp. */
+  get us(): number | null {
+    return this.current;
+  }
+
+  /** Moves the clock to `us` if that is later; returns the clock (where an event at `us` is placed). */
+  advance(us: number): number {
+    const c = this.current;
+    return (this.current = c === null || us > c ? us : c);
+  }
+
+  /** The time as RFC 3339 UTC, null before the first timestamp. */
+  format(): string | null {
+    return this.current === null ? null : formatTimestampUs(this.current);
+  }
+}
