@@ -5,36 +5,11 @@ import { compareCodePoints, decideFromMetrics, missingPriceDecision, nestedCallD
 import type { Metrics } from '../engine/metrics.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent } from '../model/schemas.js';
-import { resolveLimits, type CompiledPolicy } from '../policy/compile.js';
+import { resolveLimits } from '../policy/compile.js';
 import { pyRound } from '../util/py-round.js';
-import type { Account } from './account.js';
 import { isValidPrice, type ExposureBook } from './exposure-book.js';
-import type { KillSwitch } from './kill-switch.js';
-import type { GateMarket } from './market.js';
-import type { OrderWindows } from './order-windows.js';
-import { parseTimestampUs, type GateClock } from './time.js';
-
-/**
- * The parts of a gate a check reads and changes.
- *
- * @example
- * ```ts
- * const book = new ExposureBook()
- * const parts: GateParts = { compiled, autoRecord: true, clock: new GateClock(), book, market: new GateMarket(book),
- *   account: new Account(), windows: new OrderWindows(), kill: new KillSwitch(config) }
- * ```
- */
-export interface GateParts {
-  readonly compiled: CompiledPolicy;
-  /** Count ALLOW/MODIFY orders at once (true) or hold them for `record` (false). */
-  readonly autoRecord: boolean;
-  readonly clock: GateClock;
-  readonly book: ExposureBook;
-  readonly market: GateMarket;
-  readonly account: Account;
-  readonly windows: OrderWindows;
-  readonly kill: KillSwitch;
-}
+import type { GateParts } from './parts.js';
+import { parseTimestampUs } from './time.js';
 
 /**
  * What a caller makes of a decision, called with the check's time (null: no clock yet) after the

@@ -2,7 +2,8 @@
 // trip_after_n_violations violations fall within violation_window_seconds; latches until an
 // explicit reset, which is recorded.
 import type { Decision } from '../engine/types.js';
-import { formatTimestampUs, parseTimestampUs } from './time.js';
+import type { Policy } from '../policy/schema.js';
+import { formatTimestampUs, parseTimestampUs, SECOND } from './time.js';
 import { TimeWindow } from './windows.js';
 
 /**
@@ -52,6 +53,19 @@ export interface KillSwitchConfig {
   readonly tripAfter: number;
   /** `violation_window_seconds`, in microseconds. */
   readonly windowUs: number;
+}
+
+/**
+ * The kill switch's configuration from a policy's `limits.kill_switch` and its trip rules.
+ *
+ * @example
+ * ```ts
+ * const config = killSwitchConfig(compiled.policy, compiled.tripOn)
+ * ```
+ */
+export function killSwitchConfig(policy: Policy, tripOn: ReadonlySet<string>): KillSwitchConfig {
+  const ks = policy.limits.kill_switch;
+  return { tripOn, tripAfter: ks.trip_after_n_violations, windowUs: ks.violation_window_seconds * SECOND };
 }
 
 /**

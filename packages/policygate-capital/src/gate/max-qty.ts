@@ -4,7 +4,7 @@ import type { ExecutionCounts } from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
 import { dailyLoss, drawdown, globalRate, grossExposure, killSwitchActive, netExposure, positionSize, strategyRate, type Rule, type RuleContext } from '../engine/rules.js';
 import type { OrderIntent } from '../model/schemas.js';
-import type { ResolvedLimits } from '../policy/compile.js';
+import { resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { RuleId } from '../policy/schema.js';
 import type { MaxQty } from './types.js';
 
@@ -33,7 +33,7 @@ export interface ExposureView {
  *
  * @example
  * ```ts
- * solveMaxQty({ symbol: 'AAPL', side: 'buy', lot: 1, price: 200, unpriced: false, limits, exposure: book,
+ * solveMaxQty({ symbol: 'AAPL', side: 'buy', lot: 1, price: 200, unpriced: false, compiled, exposure: book,
  *   equity: 1e5, dailyReturn: 0, drawdown: 0, counts, timestamp: '2026-02-18T14:30:00Z' })
  * ```
  */
@@ -48,8 +48,8 @@ export interface MaxQtyInput {
   price: number | undefined;
   /** Whether some held symbol has no valid mark (SYS-001 for any order). */
   unpriced: boolean;
-  /** The limits that apply to this symbol (and strategy). */
-  limits: ResolvedLimits;
+  /** The policy: the limits of the symbol (and strategy) are resolved from it. */
+  compiled: CompiledPolicy;
   exposure: ExposureView;
   equity: number;
   dailyReturn: number;
@@ -83,9 +83,10 @@ const BLOCKERS: readonly (readonly [RuleId, Rule])[] = [
  * ```
  */
 export function solveMaxQty(input: MaxQtyInput): MaxQty {
-  const { symbol, side, strategyId, lot, price, limits, exposure, equity: e, counts } = input;
+  const { symbol, side, strategyId, lot, price, exposure, equity: e, counts } = input;
   if (!isValidPrice(price) || input.unpriced) return { qty: 0, binding: null, limit: null, lot, blockedBy: ['SYS-001'] };
 
+  const limits = strategyId === undefined ? limitsWithoutStrategy(input.compiled, symbol) : resolveLimits(input.compiled, symbol, strategyId);
   const probe: OrderIntent = {
     intent_id: '',
     timestamp: input.timestamp,
@@ -141,6 +142,12 @@ export function solveMaxQty(input: MaxQtyInput): MaxQty {
     if (r(c0)) blockedBy.push(id);
   }
   return { qty, binding, limit: limit ?? null, lot, blockedBy };
+}
+
+/** The limits of `symbol` when no strategy is named: symbol overrides over the base, no strategy's. */
+function limitsWithoutStrategy(c: CompiledPolicy, symbol: string): ResolvedLimits {
+  const sym = c.symbols.get(symbol);
+  return sym ? { exposure: sym.exposure ?? c.base.exposure, loss: sym.loss ?? c.base.loss, execution: sym.execution ?? c.base.execution } : c.base;
 }
 
 /**

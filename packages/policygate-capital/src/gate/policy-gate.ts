@@ -16,35 +16,28 @@
 // - Gross and net exposure are exact sums kept incrementally (see exposure-book.ts): a check is
 //   O(1) in the number of positions and bit-identical to `evaluate` on the same state.
 //
-// The class is a facade: each concern is its own module — the check pipeline (check.ts), the order
-// windows (order-windows.ts), the kill switch (kill-switch.ts), the exposure book
-// (exposure-book.ts), the equity figures (account.ts), the market (market.ts), the max-qty solver
-// (max-qty.ts), argument validation (inputs.ts) and the snapshot codec (snapshot.ts).
+// The class is a facade over its parts (parts.ts), each concern its own module: the check pipeline
+// (check.ts), order windows, kill switch, exposure book, equity figures (account.ts), market, the
+// max-qty solver, argument validation (inputs.ts) and the snapshot codec (snapshot.ts).
 import { buildAuditEvent, type AuditEventOptions } from '../audit/event.js';
 import type { AuditEvent } from '../audit/schema.js';
-import type { ExecutionCounts } from '../engine/evaluate.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
 import type { Decision } from '../engine/types.js';
 import { PolicyGateError, ValidationError } from '../errors.js';
 import { parseMarketSnapshot, parsePortfolioState } from '../model/parse.js';
 import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
-import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
+import { compilePolicy } from '../policy/compile.js';
 import { ENGINE_VERSION } from '../version.js';
-import { Account } from './account.js';
-import { CheckPipeline, type GateParts } from './check.js';
-import { ExposureBook } from './exposure-book.js';
+import { CheckPipeline } from './check.js';
 import { parseEquityUpdate, parseFill, parseInstant, parseMaxQtyArgs, parsePriceUpdate } from './inputs.js';
-import { KillSwitch, type KillSwitchConfig, type KillSwitchState } from './kill-switch.js';
-import { GateMarket } from './market.js';
+import type { KillSwitchState } from './kill-switch.js';
 import { solveMaxQty } from './max-qty.js';
-import { OrderWindows } from './order-windows.js';
+import { executionAt, maxQtyInput, newParts, restoredParts, stateOf, type GateParts } from './parts.js';
 import { decodeGateSnapshot, encodeGateSnapshot, type GateSnapshot } from './snapshot.js';
-import { formatTimestampUs, GateClock, SECOND } from './time.js';
 import type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
 
 export type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
 
-const EPOCH = '1970-01-01T00:00:00Z';
 const keepDecision = (decision: Decision): Decision => decision;
 
 /**
@@ -88,17 +81,7 @@ export class PolicyGate {
     if (compiled instanceof Error) throw new PolicyGateError('ERR_POLICY', compiled.message);
     this.engine = engine;
     this.autoRecord = options.autoRecord ?? true;
-    const book = new ExposureBook();
-    this.parts = {
-      compiled,
-      autoRecord: this.autoRecord,
-      clock: new GateClock(),
-      book,
-      market: new GateMarket(book),
-      account: new Account(),
-      windows: new OrderWindows(),
-      kill: new KillSwitch(killSwitchConfig(compiled)),
-    };
+    this.parts = newParts(compiled, this.autoRecord);
     if (options.portfolio !== undefined) this.setPortfolio(options.portfolio);
     if (options.market !== undefined) this.setMarket(options.market);
   }
@@ -143,7 +126,7 @@ export class PolicyGate {
       intent,
       portfolio: this.portfolioRecord(),
       market: this.parts.market.record(this.parts.clock.us),
-      execution: this.executionAt(at),
+      execution: executionAt(this.parts, at),
     }));
   }
 
@@ -336,7 +319,6 @@ export class PolicyGate {
   maxQty(symbol: string, side: 'buy' | 'sell', market?: MarketSnapshot, options: MaxQtyOptions = {}): MaxQty {
     const args = parseMaxQtyArgs(symbol, side, options);
     this.requirePortfolio();
-    const { book, account, clock, windows, kill } = this.parts;
     if (market !== undefined && !this.parts.market.isCurrent(market)) {
       try {
         this.parts.market.adopt(market);
@@ -344,31 +326,7 @@ export class PolicyGate {
         throw new ValidationError('market', [{ path: 'prices', message: (e as Error).message }]);
       }
     }
-    const strategyId = args.strategyId;
-    const now = clock.us;
-    const n = windows.counts(now, strategyId);
-    const counts: ExecutionCounts = { killSwitchActive: kill.active, globalCount: n.global, strategyCount: n.strategy };
-    return solveMaxQty({
-      symbol: args.symbol,
-      side: args.side,
-      strategyId,
-      lot: args.lot ?? 1e-8,
-      price: book.prices.get(args.symbol),
-      unpriced: book.unpriced.size > 0,
-      limits: strategyId === undefined ? this.limitsWithoutStrategy(args.symbol) : resolveLimits(this.parts.compiled, args.symbol, strategyId),
-      exposure: book,
-      equity: account.equity,
-      dailyReturn: account.dailyReturn,
-      drawdown: account.drawdown,
-      counts,
-      timestamp: now === null ? EPOCH : formatTimestampUs(now),
-    });
-  }
-
-  private limitsWithoutStrategy(symbol: string): ResolvedLimits {
-    const c = this.parts.compiled;
-    const sym = c.symbols.get(symbol);
-    return sym ? { exposure: sym.exposure ?? c.base.exposure, loss: sym.loss ?? c.base.loss, execution: sym.execution ?? c.base.execution } : c.base;
+    return solveMaxQty(maxQtyInput(this.parts, args.symbol, args.side, args.strategyId, args.lot ?? 1e-8));
   }
 
   /** The gate's clock: the latest intent timestamp seen (RFC 3339 UTC), null before the first check. */
@@ -423,24 +381,11 @@ export class PolicyGate {
    * ```
    */
   executionState(): ExecutionState {
-    return this.executionAt(this.parts.clock.us);
+    return executionAt(this.parts, this.parts.clock.us);
   }
 
   private portfolioRecord(): PortfolioState {
     return this.parts.account.record(this.parts.book.positionsRecord());
-  }
-
-  /** The execution state at `now`; evicts what is out of every window first. */
-  private executionAt(now: number | null): ExecutionState {
-    const { windows, kill } = this.parts;
-    const byStrategy = windows.countsByStrategy(now);
-    if (now !== null) kill.evict(now);
-    return {
-      orders_last_60s_global: windows.size,
-      orders_last_60s_by_strategy: byStrategy,
-      violations_last_window: kill.violationEntries().map(([t, rule]) => [formatTimestampUs(t), rule] as [string, string]),
-      kill_switch_active: kill.active,
-    };
   }
 
   // ---------------------------------------------------------------- persistence
@@ -455,20 +400,7 @@ export class PolicyGate {
    * ```
    */
   snapshot(): GateSnapshot {
-    const { clock, account, market, windows, kill } = this.parts;
-    this.executionAt(clock.us); // evicts what is out of every window
-    return encodeGateSnapshot(
-      { engineVersion: ENGINE_VERSION, policyHash: this.engine.policyHash },
-      {
-        clock: clock.us,
-        portfolio: account.present ? this.portfolioRecord() : null,
-        market: market.present ? market.record(clock.us) : null,
-        orders: windows.orderEntries(),
-        pending: windows.pendingEntries(),
-        violations: kill.violationEntries(),
-        killSwitch: kill.state(),
-      },
-    );
+    return encodeGateSnapshot({ engineVersion: ENGINE_VERSION, policyHash: this.engine.policyHash }, stateOf(this.parts));
   }
 
   /**
@@ -495,19 +427,7 @@ export class PolicyGate {
       ...(s.portfolio && { portfolio: s.portfolio }),
       ...(s.market && { market: s.market }),
     });
-    const parts = gate.parts;
-    gate.parts = {
-      ...parts,
-      clock: new GateClock(s.clock),
-      windows: OrderWindows.fromEntries(s.orders, s.pending),
-      kill: KillSwitch.fromState(killSwitchConfig(parts.compiled), s.killSwitch, s.violations),
-    };
+    gate.parts = restoredParts(gate.parts, s);
     return gate;
   }
-}
-
-/** The kill switch's configuration from the policy. */
-function killSwitchConfig(compiled: CompiledPolicy): KillSwitchConfig {
-  const ks = compiled.policy.limits.kill_switch;
-  return { tripOn: compiled.tripOn, tripAfter: ks.trip_after_n_violations, windowUs: ks.violation_window_seconds * SECOND };
 }
