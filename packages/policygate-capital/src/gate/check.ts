@@ -10,6 +10,7 @@ import { pyRound } from '../util/py-round.js';
 import { isValidPrice, type ExposureBook } from './exposure-book.js';
 import type { GateParts } from './parts.js';
 import { parseTimestampUs } from './time.js';
+import type { TimeWindow } from './windows.js';
 
 /**
  * What a caller makes of a decision, called with the check's time (null: no clock yet) after the
@@ -61,6 +62,7 @@ export class CheckPipeline {
     // anything else can fail, since an allow-on-error policy's ALLOW is still an order sent.
     let at: number | null = null;
     let strategy: string | undefined;
+    let window: TimeWindow | undefined;
     let decision: Decision;
     try {
       if (market !== undefined && !parts.market.isCurrent(market)) parts.market.adopt(market);
@@ -69,8 +71,13 @@ export class CheckPipeline {
       const us = parseTimestampUs(intent.timestamp);
       if (us === us) at = parts.clock.advance(us);
       const strategyId = intent.strategy_id;
-      if (typeof strategyId === 'string') strategy = strategyId;
-      decision = this.decide(parts, intent, symbol, strategyId, at, killed, intentId);
+      if (typeof strategyId === 'string') {
+        strategy = strategyId;
+        // Looked up once for both the count and the order's place in it. Evicting here, before the
+        // checks below, changes nothing they or a later reader see: the clock is at `at` already.
+        if (at !== null) window = parts.windows.strategyWindow(at, strategyId);
+      }
+      decision = this.decide(parts, intent, symbol, strategyId, at, killed, intentId, window);
     } catch (e) {
       decision = systemError(compiled, intentId, e);
     }
@@ -83,7 +90,7 @@ export class CheckPipeline {
     const result = finish(decision, when);
     parts.kill.observe(decision, when, intentId);
     if (decision.decision !== 'DENY' && at !== null && strategy !== undefined) {
-      if (parts.autoRecord) parts.windows.add(at, strategy);
+      if (parts.autoRecord) parts.windows.add(at, strategy, window);
       else parts.windows.hold(intentId, at, strategy);
     }
     // Below 0.0005 ms, round(x, 3) is 0: skip the exact decimal rounding on the common fast check.
@@ -93,7 +100,16 @@ export class CheckPipeline {
   }
 
   /** SPEC steps 1–6 once the check is placed at `at`; throws what `evaluate` turns into SYS-002. */
-  private decide(parts: GateParts, intent: OrderIntent, symbol: string, strategyId: unknown, at: number | null, killed: boolean, intentId: string): Decision {
+  private decide(
+    parts: GateParts,
+    intent: OrderIntent,
+    symbol: string,
+    strategyId: unknown,
+    at: number | null,
+    killed: boolean,
+    intentId: string,
+    window: TimeWindow | undefined,
+  ): Decision {
     // SYS-001 in O(1): the book counts held symbols without a valid price.
     const book = parts.book;
     const price = book.prices.get(symbol)!;
@@ -117,7 +133,7 @@ export class CheckPipeline {
     const counts = this.counts;
     counts.killSwitchActive = killed;
     counts.globalCount = parts.windows.globalCount(at);
-    counts.strategyCount = parts.windows.strategyCount(at, strategyId);
+    counts.strategyCount = window === undefined ? 0 : window.size;
     const limits = resolveLimits(parts.compiled, symbol, strategyId);
     const m = this.metrics;
     const equity = account.equity;

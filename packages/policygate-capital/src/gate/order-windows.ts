@@ -54,20 +54,24 @@ export class OrderWindows {
     return this.all.size;
   }
 
-  /** `strategy`'s orders in the 60 s up to `now` (an emptied window is dropped). */
-  strategyCount(now: number, strategy: string): number {
+  /**
+   * The window of `strategy`'s orders in the 60 s up to `now`, or undefined when it has none (an
+   * emptied window is dropped). Hand it to {@link OrderWindows.add} for an order counted at the
+   * same time: the check's hot path then looks the strategy up once.
+   */
+  strategyWindow(now: number, strategy: string): TimeWindow | undefined {
     const w = this.byStrategy.get(strategy);
-    if (w === undefined) return 0;
+    if (w === undefined) return undefined;
     w.evict(now - ORDER_WINDOW_US);
-    if (w.size > 0) return w.size;
+    if (w.size > 0) return w;
     this.byStrategy.delete(strategy);
-    return 0;
+    return undefined;
   }
 
-  /** Counts an order at `us` for `strategy`. */
-  add(us: number, strategy: string): void {
+  /** Counts an order at `us` for `strategy`; `known` is its window from `strategyWindow` at `us`, if any. */
+  add(us: number, strategy: string, known?: TimeWindow): void {
     this.all.add(us, strategy);
-    let w = this.byStrategy.get(strategy);
+    let w = known ?? this.byStrategy.get(strategy);
     if (w === undefined) this.byStrategy.set(strategy, (w = new TimeWindow()));
     w.add(us);
   }
