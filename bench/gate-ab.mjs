@@ -5,14 +5,14 @@
 // per-round ratio B/A. In one process the two see the same machine load, which on a shared machine
 // moves far more than 5% between separate runs.
 //
-//   POLICYGATE_DIST_A=path/to/old/dist node bench/gate-ab.mjs [rounds]
+//   POLICYGATE_DIST_A=path/to/old/dist node bench/gate-ab.mjs [rounds] [sizes, e.g. 5,50]
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 const ROUNDS = Number(process.argv[2] ?? 40);
 const SLICE = 1 << 14;
 const STREAM = 1 << 16;
-const SIZES = [5, 50, 5000];
+const SIZES = process.argv[3] ? process.argv[3].split(',').map(Number) : [5, 50, 5000];
 const load = (dir) => import(pathToFileURL(resolve(dir, 'index.js')).href);
 if (!process.env.POLICYGATE_DIST_A) throw new Error('set POLICYGATE_DIST_A to the dist to compare against');
 const variants = [

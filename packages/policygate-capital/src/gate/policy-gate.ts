@@ -224,7 +224,7 @@ export class PolicyGate {
    * not changed: it is the broker's figure (`updateEquity`). Returns the new position.
    *
    * @throws {ValidationError} naming each malformed field, or `qty` when the new position would not be
- *   a finite number (nothing is changed then); {@link PolicyGateError}
+   *   a finite number (nothing is changed then); {@link PolicyGateError}
    *   `ERR_GATE_NO_PORTFOLIO` before any portfolio was set.
    * @example
    * ```ts
