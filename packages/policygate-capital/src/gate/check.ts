@@ -9,7 +9,6 @@ import { resolveLimits } from '../policy/compile.js';
 import { pyRound } from '../util/py-round.js';
 import { isValidPrice, type ExposureBook } from './exposure-book.js';
 import type { GateParts } from './parts.js';
-import { parseTimestampUs } from './time.js';
 import type { TimeWindow } from './windows.js';
 
 /**
@@ -68,7 +67,7 @@ export class CheckPipeline {
       if (market !== undefined && !parts.market.isCurrent(market)) parts.market.adopt(market);
       const symbol = intent.instrument.symbol;
       if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
-      const us = parseTimestampUs(intent.timestamp);
+      const us = parts.clock.read(intent.timestamp);
       if (us === us) at = parts.clock.advance(us);
       const strategyId = intent.strategy_id;
       if (typeof strategyId === 'string') {
