@@ -8,8 +8,14 @@
 // symbol, cycling strategies. When the pre-built stream runs out the gate is rebuilt from its
 // starting snapshot in an untimed beforeEach hook, so every timed check sees advancing time.
 // The stream's decisions are verified to be all ALLOW, before and after timing.
+// POLICYGATE_DIST=<dir> measures another build (an A/B against a saved copy of an earlier dist).
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { Bench } from 'tinybench';
-import { PolicyEngine, PolicyGate } from '../packages/policygate-capital/dist/index.js';
+
+const { PolicyEngine, PolicyGate } = await import(
+  process.env.POLICYGATE_DIST ? pathToFileURL(resolve(process.env.POLICYGATE_DIST, 'index.js')).href : '../packages/policygate-capital/dist/index.js'
+);
 
 const SIZES = [5, 50, 500, 5000];
 const STREAM = 1 << 16;

@@ -5,14 +5,15 @@
 // exactly, and the rounded sum is bit-identical to what the pure evaluator gets by summing the same
 // products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
 // also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
+//
+// Every position value (q·p) is formed in this module, so a per-symbol contract multiplier (policy
+// DSL v0.2) is a change here only.
+import type { Metrics } from '../engine/metrics.js';
 import { CompensatedSum, ExactSum } from '../util/fsum.js';
 import { buildRecord } from '../util/records.js';
 
 /** SPEC SYS-001: a usable price is a finite number > 0. */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
-
-const scratch = new ExactSum();
-const fast = new CompensatedSum();
 
 /**
  * The gate's book. `positions` holds non-zero quantities only; `prices` holds every mark as given
@@ -37,6 +38,9 @@ export class ExposureBook {
   // is rebuilt from scratch on the next read instead of being updated.
   private poisoned = false;
   private stale = false;
+  // Per-call scratch of grossAfter/netAfter (owned here: no module-level state in the core).
+  private readonly scratch = new ExactSum();
+  private readonly fast = new CompensatedSum();
 
   /** The signed quantity held (0 when flat). */
   qty(symbol: string): number {
@@ -59,8 +63,9 @@ export class ExposureBook {
   grossAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
     const [hi, lo, exact] = (this.grossSplit ??= this.gross.split());
-    const certain = fast.seed(hi, lo, exact).add(-Math.abs(before)).plus(Math.abs(after));
+    const certain = this.fast.seed(hi, lo, exact).add(-Math.abs(before)).plus(Math.abs(after));
     if (certain === certain) return certain;
+    const scratch = this.scratch;
     scratch.copyFrom(this.gross);
     if (before !== 0) scratch.add(-Math.abs(before));
     return scratch.add(Math.abs(after)).value();
@@ -70,11 +75,37 @@ export class ExposureBook {
   netAfter(before: number, after: number): number {
     if (this.stale) this.rebuild();
     const [hi, lo, exact] = (this.netSplit ??= this.net.split());
-    const certain = fast.seed(hi, lo, exact).add(-before).plus(after);
+    const certain = this.fast.seed(hi, lo, exact).add(-before).plus(after);
     if (certain === certain) return certain;
+    const scratch = this.scratch;
     scratch.copyFrom(this.net);
     if (before !== 0) scratch.add(-before);
     return scratch.add(after).value();
+  }
+
+  /**
+   * SPEC step 2's position and exposure figures for an order of `qty` on `symbol` at `price`, written
+   * into `m` (the loss figures are not touched): the formulas of `metricsFromSums`, but the "before"
+   * sums are the book's totals as they stand and the "after" sums swap one term of the exact totals,
+   * so this costs two exact additions instead of summing the other holdings. Bit-identical to
+   * `evaluate` on the same state (the gate's property tests pin it).
+   */
+  exposureInto(m: Metrics, symbol: string, side: 'buy' | 'sell', qty: number, price: number, equity: number): Metrics {
+    const current = this.qty(symbol);
+    const newQty = side === 'buy' ? current + qty : current - qty;
+    const before = current * price;
+    const after = newQty * price;
+    m.price = price;
+    m.currentQty = current;
+    m.newQty = newQty;
+    m.newPositionPct = Math.abs(after) / equity;
+    m.grossBefore = this.grossBefore();
+    m.grossAfter = this.grossAfter(before, after);
+    m.netBefore = Math.abs(this.netBefore());
+    m.netAfter = Math.abs(this.netAfter(before, after));
+    m.grossExposureX = m.grossAfter / equity;
+    m.netExposureX = m.netAfter / equity;
+    return m;
   }
 
   /** Sets a symbol's quantity (0 removes the position). */

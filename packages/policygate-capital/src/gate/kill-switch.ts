@@ -2,7 +2,8 @@
 // trip_after_n_violations violations fall within violation_window_seconds; latches until an
 // explicit reset, which is recorded.
 import type { Decision } from '../engine/types.js';
-import { formatTimestampUs } from './time.js';
+import type { Policy } from '../policy/schema.js';
+import { formatTimestampUs, parseTimestampUs, SECOND } from './time.js';
 import { TimeWindow } from './windows.js';
 
 /**
@@ -44,24 +45,78 @@ export interface KillSwitchState {
   history: KillSwitchEvent[];
 }
 
-/** Latched kill switch plus the window of recent violations. Internal to the gate. */
-export class KillSwitch {
-  active = false;
-  trippedAt: number | null = null;
-  reason: string | null = null;
-  readonly history: KillSwitchEvent[] = [];
-  /** Recent violations: [time, rule_id]. */
-  readonly violations = new TimeWindow();
+/** What a kill switch enforces: the policy's `kill_switch` block, with the window in microseconds. */
+export interface KillSwitchConfig {
+  /** Rules whose violation in a `kill_switch_triggered` decision trips the switch (named in its reason). */
+  readonly tripOn: ReadonlySet<string>;
+  /** `trip_after_n_violations`. */
+  readonly tripAfter: number;
+  /** `violation_window_seconds`, in microseconds. */
+  readonly windowUs: number;
+}
 
-  constructor(
-    private readonly tripOn: ReadonlySet<string>,
-    private readonly tripAfter: number,
-    private readonly windowUs: number,
-  ) {}
+/**
+ * The kill switch's configuration from a policy's `limits.kill_switch` and its trip rules.
+ *
+ * @example
+ * ```ts
+ * const config = killSwitchConfig(compiled.policy, compiled.tripOn)
+ * ```
+ */
+export function killSwitchConfig(policy: Policy, tripOn: ReadonlySet<string>): KillSwitchConfig {
+  const ks = policy.limits.kill_switch;
+  return { tripOn, tripAfter: ks.trip_after_n_violations, windowUs: ks.violation_window_seconds * SECOND };
+}
+
+/**
+ * The latched kill switch plus the window of recent violations. Its state goes out with
+ * {@link KillSwitch.state} and {@link KillSwitch.violationEntries} and comes back in with
+ * {@link KillSwitch.fromState}; nothing outside writes its fields. Internal to the gate.
+ *
+ * @example
+ * ```ts
+ * const ks = new KillSwitch({ tripOn: new Set(['LOSS-002']), tripAfter: 3, windowUs: 300e6 })
+ * ks.observe(decision, nowUs, decision.intent_id)
+ * const copy = KillSwitch.fromState(config, ks.state(), ks.violationEntries())
+ * ```
+ */
+export class KillSwitch {
+  private tripped = false;
+  private trippedAt: number | null = null;
+  private reason: string | null = null;
+  private readonly history: KillSwitchEvent[] = [];
+  /** Recent violations: [time, rule_id]. */
+  private readonly violations = new TimeWindow();
+
+  constructor(private readonly config: KillSwitchConfig) {}
+
+  /**
+   * A switch in a saved state: `state` as {@link KillSwitch.state} reported it (timestamps already
+   * validated by the snapshot codec) and the violations still in the window, as [time µs, rule_id].
+   */
+  static fromState(config: KillSwitchConfig, state: KillSwitchState, violations: readonly (readonly [number, string])[]): KillSwitch {
+    const ks = new KillSwitch(config);
+    ks.tripped = state.active;
+    ks.trippedAt = state.tripped_at === null ? null : parseTimestampUs(state.tripped_at);
+    ks.reason = state.reason;
+    for (const e of state.history) ks.history.push({ ...e });
+    for (const [t, rule] of violations) ks.violations.add(t, rule);
+    return ks;
+  }
+
+  /** True while tripped. */
+  get active(): boolean {
+    return this.tripped;
+  }
 
   /** Drops violations that are no longer within the window at time `now`. */
   evict(now: number): void {
-    this.violations.evict(now - this.windowUs);
+    this.violations.evict(now - this.config.windowUs);
+  }
+
+  /** The violations in the window (as of the last eviction), oldest first: [time µs, rule_id]. */
+  violationEntries(): [number, string][] {
+    return this.violations.entries();
   }
 
   /**
@@ -73,25 +128,18 @@ export class KillSwitch {
   observe(decision: Decision, now: number | null, intentId: string): void {
     const violations = decision.violations;
     if (violations.length === 0 && !decision.kill_switch_triggered) return;
-    if (decision.kill_switch_triggered && !this.active) {
-      const rules = violations.filter((v) => this.tripOn.has(v.rule_id)).map((v) => v.rule_id);
+    const { tripOn, tripAfter, windowUs } = this.config;
+    if (decision.kill_switch_triggered && !this.tripped) {
+      const rules = violations.filter((v) => tripOn.has(v.rule_id)).map((v) => v.rule_id);
       this.trip(now, `${rules.join(', ')} in the decision on intent '${intentId}'`, intentId);
     }
     if (now === null) return; // no clock yet: a violation cannot be placed in a window
     for (const v of violations) if (v.rule_id !== 'KILL-001') this.violations.add(now, v.rule_id);
     this.evict(now);
     const n = this.violations.size;
-    if (!this.active && n >= this.tripAfter) {
-      this.trip(now, `${n} violations within ${this.windowUs / 1e6} s (trip_after_n_violations ${this.tripAfter})`, intentId);
+    if (!this.tripped && n >= tripAfter) {
+      this.trip(now, `${n} violations within ${windowUs / 1e6} s (trip_after_n_violations ${tripAfter})`, intentId);
     }
-  }
-
-  /** Trips (latches) the switch. */
-  trip(now: number | null, reason: string, intentId: string | null): void {
-    this.active = true;
-    this.trippedAt = now;
-    this.reason = reason;
-    this.history.push({ event: 'trip', at: now === null ? null : formatTimestampUs(now), reason, intent_id: intentId });
   }
 
   /**
@@ -100,8 +148,8 @@ export class KillSwitch {
    * false, recording nothing, when the switch was not tripped.
    */
   reset(now: number | null, reason: string): boolean {
-    if (!this.active) return false;
-    this.active = false;
+    if (!this.tripped) return false;
+    this.tripped = false;
     this.trippedAt = null;
     this.reason = null;
     this.violations.clear();
@@ -112,10 +160,18 @@ export class KillSwitch {
   /** The state as reported and snapshotted (a copy). */
   state(): KillSwitchState {
     return {
-      active: this.active,
+      active: this.tripped,
       tripped_at: this.trippedAt === null ? null : formatTimestampUs(this.trippedAt),
       reason: this.reason,
       history: this.history.map((e) => ({ ...e })),
     };
+  }
+
+  /** Trips (latches) the switch. */
+  private trip(now: number | null, reason: string, intentId: string | null): void {
+    this.tripped = true;
+    this.trippedAt = now;
+    this.reason = reason;
+    this.history.push({ event: 'trip', at: now === null ? null : formatTimestampUs(now), reason, intent_id: intentId });
   }
 }

@@ -1,11 +1,12 @@
-// The persisted form of a PolicyGate: everything its future decisions depend on, as JSON.
+// The persisted form of a PolicyGate: everything its future decisions depend on, as JSON, and the
+// codec between it and the gate's parts (timestamps in microseconds inside, RFC 3339 outside).
 import * as v from 'valibot';
 import { ValidationError } from '../errors.js';
-import { str, strictObject } from '../model/fields.js';
+import { RFC3339, str, strictObject } from '../model/fields.js';
 import { toIssues } from '../model/issues.js';
 import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type PortfolioState } from '../model/schemas.js';
 import type { KillSwitchState } from './kill-switch.js';
-import { parseTimestampUs } from './time.js';
+import { formatTimestampUs, parseTimestampUs } from './time.js';
 import { parseJsonText } from '../util/json-text.js';
 import { safeParse } from '../util/safe-parse.js';
 
@@ -97,4 +98,101 @@ export function parseGateSnapshot(input: string | unknown): GateSnapshot {
   const result = safeParse(GateSnapshotSchema, value);
   if (!result.success) throw new ValidationError('gate snapshot', toIssues(result.issues));
   return result.output as GateSnapshot;
+}
+
+/**
+ * A gate's state as its parts hold it (times in microseconds), what {@link encodeGateSnapshot}
+ * writes and {@link decodeGateSnapshot} reads back.
+ *
+ * @example
+ * ```ts
+ * const state: GateState = decodeGateSnapshot(text).state
+ * ```
+ */
+export interface GateState {
+  clock: number | null;
+  portfolio: PortfolioState | null;
+  market: MarketSnapshot | null;
+  /** [time µs, strategy_id], oldest first. */
+  orders: [number, string][];
+  /** [intent_id, time µs, strategy_id], in the order the checks were made. */
+  pending: [string, number, string][];
+  /** [time µs, rule_id], oldest first. */
+  violations: [number, string][];
+  killSwitch: KillSwitchState;
+}
+
+/** Where a snapshot comes from: the SDK version and the policy's hash. */
+export interface SnapshotOrigin {
+  engineVersion: string;
+  policyHash: string;
+}
+
+const EPOCH = '1970-01-01T00:00:00Z';
+
+/**
+ * A market as a snapshot can hold it. A gate adopts the market a check passes without validating
+ * it (a check never throws), so a mark can be a non-finite number or not a number at all and the
+ * timestamp anything. Every such mark counts as missing (SYS-001), exactly like an absent one, so
+ * it is left out (JSON has no NaN or Infinity, and the snapshot schema takes finite numbers only);
+ * a timestamp that is not RFC 3339 becomes the gate's clock, as when the market has none.
+ */
+function storableMarket(market: MarketSnapshot, clock: number | null): MarketSnapshot {
+  const prices: Record<string, number> = {};
+  for (const symbol of Object.keys(market.prices)) {
+    const p: unknown = market.prices[symbol];
+    if (typeof p === 'number' && Number.isFinite(p)) Object.defineProperty(prices, symbol, { value: p, enumerable: true, writable: true, configurable: true });
+  }
+  const ts: unknown = market.timestamp;
+  const timestamp = typeof ts === 'string' && RFC3339.test(ts) ? ts : clock === null ? EPOCH : formatTimestampUs(clock);
+  return { timestamp, prices };
+}
+
+/**
+ * The snapshot of a gate's state: plain JSON that {@link decodeGateSnapshot} (and so
+ * `PolicyGate.restore`) accepts, whatever state the gate reached.
+ *
+ * @example
+ * ```ts
+ * const snap = encodeGateSnapshot({ engineVersion: ENGINE_VERSION, policyHash: engine.policyHash }, state)
+ * ```
+ */
+export function encodeGateSnapshot(origin: SnapshotOrigin, state: GateState): GateSnapshot {
+  return {
+    format: GATE_SNAPSHOT_FORMAT,
+    engine_version: origin.engineVersion,
+    policy_hash: origin.policyHash,
+    clock: state.clock === null ? null : formatTimestampUs(state.clock),
+    portfolio: state.portfolio,
+    market: state.market === null ? null : storableMarket(state.market, state.clock),
+    orders: state.orders.map(([t, s]) => [formatTimestampUs(t), s]),
+    pending: state.pending.map(([id, t, s]) => [id, formatTimestampUs(t), s]),
+    violations: state.violations.map(([t, r]) => [formatTimestampUs(t), r]),
+    kill_switch: state.killSwitch,
+  };
+}
+
+/**
+ * Validates a snapshot (JSON text or a parsed value) and reads it into a {@link GateState}.
+ *
+ * @throws {ValidationError} naming the path of every problem (and the line/column of a JSON syntax error).
+ * @example
+ * ```ts
+ * const { policyHash, state } = decodeGateSnapshot(await fs.readFile('gate.json', 'utf8'))
+ * ```
+ */
+export function decodeGateSnapshot(input: string | unknown): { policyHash: string; state: GateState } {
+  const s = parseGateSnapshot(input);
+  return {
+    policyHash: s.policy_hash,
+    state: {
+      clock: s.clock === null ? null : parseTimestampUs(s.clock),
+      portfolio: s.portfolio,
+      market: s.market,
+      orders: s.orders.map(([t, strategy]) => [parseTimestampUs(t), strategy]),
+      pending: s.pending.map(([id, t, strategy]) => [id, parseTimestampUs(t), strategy]),
+      violations: s.violations.map(([t, rule]) => [parseTimestampUs(t), rule]),
+      killSwitch: s.kill_switch,
+    },
+  };
 }

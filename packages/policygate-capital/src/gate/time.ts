@@ -43,31 +43,58 @@ function digit(s: string, i: number): number {
 /** Two digits at `s[i..i+2)`, or a negative number. */
 const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
 
-// Consecutive intents share their date, and often the whole stamp: the last ones are remembered
-// (module-level; parsing is synchronous).
-let lastText = '';
-let lastUs = NaN;
-let lastDate = -1; // YYYYMMDD of the last valid date
-let lastDays = 0; // its day number
+/** The date a parse last computed a day number for: consecutive intents share their date. */
+interface DateMemo {
+  lastDate: number; // YYYYMMDD of the last valid date, -1 for none
+  lastDays: number; // its day number
+}
 
 /**
  * Parses an RFC 3339 timestamp (`2026-02-18T14:30:00Z`, `…00.123456+02:00`; `T`/`t`/space, `Z`/`z`)
  * into microseconds since the epoch, UTC. Returns NaN when the text is not a valid timestamp,
  * including impossible dates (Feb 30), second 60 (Python's datetime refuses leap seconds), times
  * outside ±2^53 µs of the epoch (before 1685 or after 2255: not exact in a double) and non-strings.
- * Fraction digits beyond microseconds are truncated.
+ * Fraction digits beyond microseconds are truncated. For a stream of timestamps use a
+ * {@link TimestampParser}, which remembers the last one.
+ *
+ * @example
+ * ```ts
+ * parseTimestampUs('1970-01-01T00:00:01Z') // 1_000_000
+ * ```
  */
 export function parseTimestampUs(s: unknown): number {
-  if (s === lastText) return lastUs;
-  if (typeof s !== 'string') return NaN;
-  const us = parse(s);
-  lastText = s;
-  lastUs = us;
-  return us;
+  return typeof s === 'string' ? parse(s, { lastDate: -1, lastDays: 0 }) : NaN;
+}
+
+/**
+ * {@link parseTimestampUs} with a memory of the last text and date it parsed: consecutive intents
+ * share their date, and often the whole stamp. Owned by whoever parses the stream (the gate's
+ * clock), so no state is shared between gates.
+ *
+ * @example
+ * ```ts
+ * const p = new TimestampParser()
+ * p.parse('2026-02-18T14:30:00Z') === parseTimestampUs('2026-02-18T14:30:00Z') // true
+ * ```
+ */
+export class TimestampParser {
+  private lastText = '';
+  private lastUs = NaN;
+  private readonly memo: DateMemo = { lastDate: -1, lastDays: 0 };
+
+  /** As {@link parseTimestampUs}. */
+  parse(s: unknown): number {
+    if (s === this.lastText) return this.lastUs;
+    if (typeof s !== 'string') return NaN;
+    const us = parse(s, this.memo);
+    this.lastText = s;
+    this.lastUs = us;
+    return us;
+  }
 }
 
 // Every character is read once with charCodeAt (the cost that counts here: ~1.3 ns each).
-function parse(s: string): number {
+function parse(s: string, memo: DateMemo): number {
   const n = s.length;
   if (n < 20) return NaN;
   const year = two(s, 0) * 100 + two(s, 2);
@@ -83,12 +110,12 @@ function parse(s: string): number {
     (sep !== 84 && sep !== 116 && sep !== 32)
   ) return NaN;
   const date = (year * 100 + month) * 100 + day;
-  let days = lastDays;
-  if (date !== lastDate) {
+  let days = memo.lastDays;
+  if (date !== memo.lastDate) {
     if (day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) return NaN;
     days = daysFromCivil(year, month, day);
-    lastDate = date;
-    lastDays = days;
+    memo.lastDate = date;
+    memo.lastDays = days;
   }
   const minuteUs = days * DAY_US + (hour * 60 + minute) * 60 * SECOND_US;
   let i = 19;
@@ -148,3 +175,41 @@ export function formatTimestampUs(us: number): string {
 
 /** One second in the clock's unit. */
 export const SECOND = SECOND_US;
+
+/**
+ * The gate's clock: the latest valid intent timestamp seen (µs), null before the first. It never
+ * goes back.
+ *
+ * @example
+ * ```ts
+ * const clock = new GateClock()
+ * clock.advance(parseTimestampUs('2026-02-18T14:30:00Z'))
+ * clock.advance(0) // earlier: the clock stays, and the check is placed at the clock
+ * ```
+ */
+export class GateClock {
+  private readonly parser = new TimestampParser();
+
+  constructor(private current: number | null = null) {}
+
+  /** Reads an intent's timestamp (µs; NaN when it is not RFC 3339), remembering the last one. */
+  read(timestamp: unknown): number {
+    return this.parser.parse(timestamp);
+  }
+
+  /** The time in microseconds, null before the first timestamp. */
+  get us(): number | null {
+    return this.current;
+  }
+
+  /** Moves the clock to `us` if that is later; returns the clock (where an event at `us` is placed). */
+  advance(us: number): number {
+    const c = this.current;
+    return (this.current = c === null || us > c ? us : c);
+  }
+
+  /** The time as RFC 3339 UTC, null before the first timestamp. */
+  format(): string | null {
+    return this.current === null ? null : formatTimestampUs(this.current);
+  }
+}

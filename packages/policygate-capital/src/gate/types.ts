@@ -1,0 +1,135 @@
+// The public shapes of the gate's options, inputs and results (re-exported by policy-gate.ts).
+import type { Decision } from '../engine/types.js';
+import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
+import type { RuleId } from '../policy/schema.js';
+
+/**
+ * Options of a {@link PolicyGate}.
+ *
+ * @example
+ * ```ts
+ * const gate = new PolicyGate(engine, { portfolio, market, autoRecord: false })
+ * ```
+ */
+export interface PolicyGateOptions {
+  /** The starting portfolio (validated like `parsePortfolioState`). Without one every check is SYS-002 until `setPortfolio`. */
+  portfolio?: PortfolioState;
+  /** The starting market snapshot (validated like `parseMarketSnapshot`). */
+  market?: MarketSnapshot;
+  /**
+   * Count every ALLOW/MODIFY in the order windows as soon as it is decided (default true). Set
+   * false when checks are previews and only some orders are sent: then call `record(decision)` for
+   * each order actually sent. Forgetting `record` under-counts, so the default counts.
+   */
+  autoRecord?: boolean;
+}
+
+/**
+ * A fill reported by the broker: `qty` > 0 bought or sold at `price` > 0.
+ *
+ * @example
+ * ```ts
+ * const fill: Fill = { symbol: 'AAPL', side: 'buy', qty: 25, price: 200.05 }
+ * gate.applyFill(fill)
+ * ```
+ */
+export interface Fill {
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  price: number;
+}
+
+/**
+ * Changes to the portfolio's equity figures; fields left out keep their value.
+ *
+ * @example
+ * ```ts
+ * gate.updateEquity({ equity: 98_250, unrealized_pnl: -1_750 })
+ * ```
+ */
+export interface EquityUpdate {
+  equity?: number;
+  start_of_day_equity?: number;
+  peak_equity?: number;
+  realized_pnl_today?: number;
+  unrealized_pnl?: number;
+}
+
+/**
+ * One check with the exact state it was decided on: `evaluate(intent, policy, portfolio, market,
+ * execution)` returns the same decision (up to `eval_ms`). `execution` is the gate's execution state
+ * *as it was at the check*, before this order was counted.
+ *
+ * @example
+ * ```ts
+ * const c: GateCheck = gate.checkDetailed(intent, market)
+ * evaluate(c.intent, engine.policy, c.portfolio, c.market, c.execution) // same decision as c.decision
+ * ```
+ */
+export interface GateCheck {
+  decision: Decision;
+  intent: OrderIntent;
+  portfolio: PortfolioState;
+  market: MarketSnapshot;
+  execution: ExecutionState;
+}
+
+/**
+ * Options of {@link PolicyGate.maxQty}.
+ *
+ * @example
+ * ```ts
+ * gate.maxQty('BTC-USD', 'buy', market, { strategyId: 'momentum_v1', lot: 0.0001 })
+ * ```
+ */
+export interface MaxQtyOptions {
+  /** The strategy that would send the order: selects strategy overrides and EXEC-002 (default: none). */
+  strategyId?: string;
+  /** The quantity step (default 1e-8, the engine's quantity resolution; use 1 for whole shares). */
+  lot?: number;
+}
+
+/**
+ * What {@link PolicyGate.maxQty} found.
+ *
+ * @example
+ * ```ts
+ * const m: MaxQty = gate.maxQty('AAPL', 'buy', market, { lot: 1 })
+ * // { qty: 25, binding: 'EXP-001', limit: 0.05, lot: 1, blockedBy: [] }
+ * ```
+ */
+export interface MaxQty {
+  /** The largest multiple of `lot` that no exposure rule (EXP-001/002/003) would block now; 0 if none. */
+  qty: number;
+  /** The exposure rule that blocks `qty + lot`, or null when no price allows an answer (see `blockedBy`). */
+  binding: 'EXP-001' | 'EXP-002' | 'EXP-003' | null;
+  /** The binding rule's resolved limit (max_position_pct, max_gross_exposure_x or max_net_exposure_x). */
+  limit: number | null;
+  /** The step used. */
+  lot: number;
+  /**
+   * Rules that would deny an order of any size right now: SYS-001 (missing prices), KILL-001,
+   * LOSS-001, LOSS-002, EXEC-001 and (with `strategyId`) EXEC-002. Empty when only size matters.
+   */
+  blockedBy: RuleId[];
+}
+
+/**
+ * Options of {@link PolicyGate.restore}.
+ *
+ * @example
+ * ```ts
+ * PolicyGate.restore(newEngine, saved, { allowPolicyChange: true }) // carry state over a policy update
+ * ```
+ */
+export interface RestoreOptions {
+  /** As in {@link PolicyGateOptions}; default true. */
+  autoRecord?: boolean;
+  /**
+   * Restore a snapshot taken under a different policy (its `policy_hash` differs from the
+   * engine's). Default false: a mismatch throws, because windows and a latched kill switch were
+   * accumulated under other limits.
+   */
+  allowPolicyChange?: boolean;
+}
