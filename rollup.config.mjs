@@ -9,6 +9,8 @@ const pkg = new URL('./packages/policygate-capital/', import.meta.url).pathname;
 const entries = {
   index: 'src/index.ts',
   node: 'src/node/index.ts',
+  // The batched FileAuditSink's writer thread: its own file, started by URL (new Worker(new URL(…))).
+  'node/audit-sink/writer-thread': 'src/node/audit-sink/writer-thread.ts',
   'bin/policygate-eval': 'src/node/bin/policygate-eval.ts',
   'bin/policygate-replay': 'src/node/bin/policygate-replay.ts',
 };
@@ -19,7 +21,8 @@ const input = Object.fromEntries(
 );
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
 const external = (id) => /^(node:|yaml$|yaml\/|valibot$)/.test(id);
-const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
+// Declarations for the entries a user imports (not the bins, not the writer thread).
+const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => name === 'index' || name === 'node'));
 // The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
 const isBin = (chunk) => chunk.isEntry && chunk.name.startsWith('bin/');
 const executableBins = {
