@@ -2,7 +2,7 @@
 // sequence never contains 0x0a) and then decoded as strict UTF-8, so a line that is not UTF-8, or
 // longer than the per-line limit, is reported with its own number and skipped: the lines around it
 // are read as if it were not there.
-import { open } from 'node:fs/promises';
+import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { FileError, fileSystemError, formatBytes } from '../files.js';
 import { MAX_LINE_BYTES } from './limits.js';
@@ -32,13 +32,13 @@ export type InputLine = { line: number; text: string; error?: undefined } | { li
 export async function openInput(path: string, stdin: Readable): Promise<Input> {
   if (path === '-') return { name: '<stdin>', stream: stdin, close: () => stdin.destroy() };
   try {
-    const handle = await open(path, 'r');
-    const info = await handle.stat();
+    const fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+    const info = fs.fstatSync(fd);
     if (info.isDirectory()) {
-      await handle.close();
+      fs.closeSync(fd);
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
-    const stream = handle.createReadStream({ highWaterMark: 256 * 1024 });
+    const stream = fs.createReadStream(path, { fd, highWaterMark: 256 * 1024 });
     return { name: path, stream, close: () => stream.destroy() };
   } catch (e) {
     throw fileSystemError(path, e);
