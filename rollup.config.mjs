@@ -1,7 +1,9 @@
 // Builds the SDK (packages/policygate-capital) to ESM + .d.ts.
-// Entries: the isomorphic core, the Node-only entry, and the CLI bins.
+// Entries: the isomorphic core, the Node-only entry and its writer thread (one file per module), and
+// the CLI bins (bundled: one file each, plus chunks loaded only when a command needs them).
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -10,20 +12,56 @@ const entries = {
   index: 'src/index.ts',
   node: 'src/node/index.ts',
   server: 'src/server/index.ts',
-  'bin/policygate-eval': 'src/node/bin/policygate-eval.ts',
-  'bin/policygate-replay': 'src/node/bin/policygate-replay.ts',
-  'bin/policygate-serve': 'src/node/serve/bin.ts',
+  // The batched FileAuditSink's writer thread: its own file, started by URL (new Worker(new URL(…))).
+  'node/audit-sink/writer-thread': 'src/node/audit-sink/writer-thread.ts',
 };
-const input = Object.fromEntries(
-  Object.entries(entries)
-    .filter(([, file]) => existsSync(pkg + file))
-    .map(([name, file]) => [name, pkg + file]),
-);
+const bins = {
+  'policygate-eval': 'src/node/bin/policygate-eval.ts',
+  'policygate-replay': 'src/node/bin/policygate-replay.ts',
+  'policygate-serve': 'src/node/serve/bin.ts',
+};
+const existing = (files) =>
+  Object.fromEntries(
+    Object.entries(files)
+      .filter(([, file]) => existsSync(pkg + file))
+      .map(([name, file]) => [name, pkg + file]),
+  );
+const input = existing(entries);
+const binInput = existing(bins);
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
 const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$)/.test(id);
-const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
+// Declarations for the entries a user imports (not the bins, not the writer thread).
+const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => name === 'index' || name === 'node' || name === 'server'));
+
+// The bins are bundled with their dependencies: a one-shot `policygate-eval` spent more time loading
+// modules (yaml alone is ~70 files of CommonJS) than deciding (bench/cli-start.mjs). yaml's ES module
+// build (its `browser` folder: the same code, which the playground runs too) lets rollup bundle it
+// without a CommonJS plugin.
+const require = (id) => fileURLToPath(import.meta.resolve(id));
+const bundledDependencies = {
+  name: 'bundled-dependencies',
+  resolveId(id) {
+    if (id === 'yaml') return join(dirname(require('yaml/package.json')), 'browser/index.js');
+    if (id === 'valibot') return require('valibot');
+    return null;
+  },
+};
+// The batched sink starts its writer thread from `new URL('./writer-thread.js', import.meta.url)`. In
+// the bundled bins that module is not beside the code that starts it: emit the thread as a chunk of
+// its own and point the URL at it (still a literal `new URL('./…', import.meta.url)`).
+const writerThread = pkg + 'src/node/audit-sink/writer-thread.ts';
+const writerThreadUrl = {
+  name: 'writer-thread-url',
+  transform(code, id) {
+    const literal = "new URL('./writer-thread.js', import.meta.url)";
+    if (!id.endsWith('/src/node/audit-sink/batched-writer.ts') || !code.includes(literal)) return null;
+    const ref = this.emitFile({ type: 'chunk', id: writerThread, name: 'audit-writer-thread' });
+    return { code: code.replace(literal, `import.meta.ROLLUP_FILE_URL_${ref}`), map: null };
+  },
+  resolveFileUrl: ({ relativePath }) => `new URL('${relativePath.startsWith('.') ? '' : './'}${relativePath}', import.meta.url)`,
+};
 // The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
-const isBin = (chunk) => chunk.isEntry && chunk.name.startsWith('bin/');
+const isBin = (chunk) => chunk.isEntry && Object.hasOwn(bins, chunk.name);
 const executableBins = {
   name: 'executable-bins',
   writeBundle(options, bundle) {
@@ -59,9 +97,17 @@ export default [
     external,
     // One file per module (entries keep their names): a bundler then drops what an app does not
     // import, e.g. the YAML parser when only `evaluate` + `parsePolicy` are used (tests/package/size-budget.test.ts).
-    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: pkg + 'src', sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
-    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), executableBins, recordOutput],
+    output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: pkg + 'src', sourcemap: false },
+    plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), recordOutput],
   },
+  // One build per bin, so that what a command loads at start is one file (chunks shared by both bins
+  // would be several); what it loads only when asked (the audit sink, the stream reader) is a chunk.
+  ...Object.entries(binInput).map(([name, file]) => ({
+    input: { [name]: file },
+    external: (id) => id.startsWith('node:') || id === '@hono/node-server',
+    output: { dir: pkg + 'dist/bin', format: 'es', entryFileNames: '[name].js', chunkFileNames: `chunks/${name}-[name]-[hash].js`, experimentalMinChunkSize: 1 << 20, sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
+    plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
+  })),
   {
     input: libraryInput,
     external,

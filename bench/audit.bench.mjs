@@ -10,9 +10,13 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Bench } from 'tinybench';
-import { MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } from '../packages/policygate-capital/dist/index.js';
+import { pathToFileURL } from 'node:url';
 import { decision, engine, execution, frozen, intent, market, portfolio } from './state.mjs';
-import { FileAuditSink } from '../packages/policygate-capital/dist/node.js';
+
+// AUDIT_BENCH_DIST: another build's dist folder (bench/audit-ab.mjs compares two builds this way).
+const dist = process.env.AUDIT_BENCH_DIST ? pathToFileURL(`${process.env.AUDIT_BENCH_DIST}/`) : new URL('../packages/policygate-capital/dist/', import.meta.url);
+const { MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } = await import(new URL('index.js', dist).href);
+const { FileAuditSink } = await import(new URL('node.js', dist).href);
 
 const TARGET_DURABLE = 50_000;
 const TARGET_BATCHED = 100_000;

@@ -6,8 +6,9 @@ import { cpus } from 'node:os';
 
 const dir = new URL('./', import.meta.url);
 const only = process.argv.slice(2);
+// cli-start.mjs times whole processes (the CLI against `node -e 0`), not functions in this process.
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => f.endsWith('.bench.mjs') || f === 'cli-start.mjs')
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 console.log(`policygate-capital benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);

@@ -15,6 +15,8 @@ interface Config {
   worker: number;
   inFlight: number;
   maxBatchBytes?: number;
+  /** The exit tasks: open the sink with `flushOnExit`. */
+  flushOnExit?: boolean;
 }
 
 const config = JSON.parse(process.argv[2]!) as Config;
@@ -83,10 +85,13 @@ const smallOrder = (audited: ReturnType<typeof createAuditedEvaluator>, id: stri
     { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
   );
 
-// Appends in batched mode, then exits at once: the exit hook must write what is buffered.
+// Appends in batched mode, then exits at once: with flushOnExit the sink's exit listener must write
+// what is buffered; without it nothing is written (the sink adds no process-wide hook).
 async function exitUnflushed(): Promise<void> {
   const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
-  const sink = await FileAuditSink.open(config.path, { mode: 'batched' });
+  const exitListeners = process.listenerCount('exit');
+  const sink = await FileAuditSink.open(config.path, { mode: 'batched', flushOnExit: config.flushOnExit === true });
+  if (process.listenerCount('exit') !== exitListeners + (config.flushOnExit ? 1 : 0)) throw new Error('unexpected exit listeners');
   const audited = createAuditedEvaluator(engine, sink);
   const pending: Promise<unknown>[] = [];
   for (let k = 0; k < config.count; k++) {
@@ -98,11 +103,11 @@ async function exitUnflushed(): Promise<void> {
 }
 
 // Appends in batched mode until a big batch has just been handed to the writer thread, appends 3
-// more events and exits at once: the exit hook must let the writer finish (the write of 16 MiB
-// takes milliseconds), then write the 3 buffered lines after it.
+// more events and exits at once: the exit listener (flushOnExit) must let the writer finish (the
+// write of 16 MiB takes milliseconds), then write the 3 buffered lines after it.
 async function exitInFlight(): Promise<void> {
   const engine = await PolicyEngine.fromYaml(readFileSync(config.policyPath, 'utf8'));
-  const sink = await FileAuditSink.open(config.path, { mode: 'batched', maxBatchBytes: 16 << 20 });
+  const sink = await FileAuditSink.open(config.path, { mode: 'batched', maxBatchBytes: 16 << 20, flushOnExit: config.flushOnExit === true });
   const audited = createAuditedEvaluator(engine, sink);
   let k = 0;
   const order = () => smallOrder(audited, `x${k}`, 1 + k++);

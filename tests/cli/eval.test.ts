@@ -1,7 +1,7 @@
 // policygate-eval, run as a child process from the built package.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, CONFORMANCE, EXAMPLES, exampleArgs, REPO, runBin, runCommand, tempDir, withoutEvalMs, type Ran } from './cli.js';
@@ -150,6 +150,22 @@ describe('policygate-eval errors: exit 2 and a message a person can act on', () 
     expect(expectError(await runBin('policygate-eval', exampleArgs({ policy: latin1 })))).toBe(`policygate-eval: cannot read ${latin1}: not valid UTF-8 text\n`);
   });
 
+  it('refuses an input file over 32 MiB before reading it, with a clear message (a 300 MB field)', async () => {
+    const big = write('huge-intent.json', '');
+    truncateSync(big, 300_000_000); // sparse: the size is what is checked first
+    expect(expectError(await runBin('policygate-eval', exampleArgs({ intent: big })))).toBe(
+      `policygate-eval: cannot read ${big}: it is 300,000,000 bytes, over the limit of 32 MiB for this input\n`,
+    );
+    // Read from a pipe, whose size is not known: stopped once past the limit, not read whole.
+    const fifo = join(tmp.dir, 'intent.fifo');
+    const made = await runCommand('mkfifo', [fifo]);
+    expect(made.code).toBe(0);
+    const feeder = spawn('sh', ['-c', `head -c 40000000 /dev/zero | tr '\\0' ' ' > ${fifo}`], { stdio: 'ignore' });
+    const ran = await runBin('policygate-eval', exampleArgs({ intent: fifo }));
+    feeder.kill();
+    expect(expectError(ran)).toBe(`policygate-eval: cannot read ${fifo}: it is over the limit of 32 MiB for this input\n`);
+  });
+
   it('reports every bad file of a run at once', async () => {
     const a = join(tmp.dir, 'missing-a.json');
     const b = join(tmp.dir, 'missing-b.json');
@@ -257,6 +273,34 @@ describe('policygate-eval --intents (JSONL stream)', () => {
         `policygate-eval: invalid intent in ${file} at line 4:\n  qty (line 4, column ${column}): must be > 0, got 0\n` +
         expectedSummary(decisions, 2),
     );
+  });
+
+  it('reports a line that is not UTF-8 with its true number, skips it and evaluates every other line (50,001 lines)', async () => {
+    const good = intentLines[0]!;
+    for (const at of [3, 50_001]) {
+      const lines = Array.from({ length: 50_001 }, (_, k) => (k + 1 === at ? Buffer.from([0x7b, 0xff, 0x7d]) : Buffer.from(good.replace('"order-', `"l${k + 1}-`))));
+      const file = write(`not-utf8-${at}.jsonl`, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
+      const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
+      expect(ran.code).toBe(2);
+      const decided = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).intent_id);
+      expect(decided).toHaveLength(50_000);
+      expect(decided.includes(`l${at}-001`)).toBe(false);
+      expect(decided[0]).toBe(at === 1 ? 'l2-001' : 'l1-001');
+      expect(decided.at(-1)).toBe(at === 50_001 ? 'l50000-001' : 'l50001-001');
+      const [first, summary] = ran.stderr.split('\n');
+      expect(first).toBe(`policygate-eval: cannot read ${file}: line ${at} is not valid UTF-8 text; skipped`);
+      expect(summary).toMatch(/^policygate-eval: 50000 evaluated: .*; 1 bad line$/);
+    }
+  }, 120_000);
+
+  it('reports a line over 1 MiB as a bad line with its number (without holding it) and evaluates the others', async () => {
+    const huge = `{"intent_id": "${'x'.repeat(2 << 20)}"}`;
+    const file = write('long-line.jsonl', [intentLines[0], huge, intentLines[1]].join('\n') + '\n');
+    const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
+    expect(ran.code).toBe(2);
+    expect(ran.stdout.trimEnd().split('\n').map((l) => withoutEvalMs(JSON.parse(l)))).toEqual([libraryDecision(JSON.parse(intentLines[0]!)), libraryDecision(JSON.parse(intentLines[1]!))]);
+    expect(ran.stderr.split('\n')[0]).toBe(`policygate-eval: line 2 of ${file} is longer than 1 MiB (the limit for one line of a stream); skipped`);
+    expect(ran.stderr).toMatch(/; 1 bad line\n/);
   });
 
   it('refuses --pretty with a stream (one decision a line)', async () => {

@@ -1,6 +1,6 @@
 // policygate-replay, run as a child process from the built package, on the audit log the Python
 // package wrote (tests/fixtures/conformance/reference-audit.jsonl) and on tampered copies of it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE, EXAMPLES, exampleArgs, REPO, runBin, tempDir, type Ran } from './cli.js';
@@ -140,6 +140,66 @@ describe('policygate-replay on tampered copies: exit 1, naming the event and the
   });
 });
 
+describe('policygate-replay with several --policy files (a log of two policies)', () => {
+  const state = exampleArgs().slice(0, 2).concat(exampleArgs().slice(4)).slice(2); // without --policy
+  const policyA = join(EXAMPLES, 'policy.yaml');
+  const textA = readFileSync(policyA, 'utf8');
+  // B: a looser AAPL cap, so the AAPL orders decide differently under it than under A.
+  const policyB = write('policy-b.yaml', textA.replace('max_position_pct: 0.05 ', 'max_position_pct: 0.50 '));
+  const policyC = write('policy-c.yaml', textA + '# another policy\n');
+  const log = join(tmp.dir, 'two-policies.jsonl');
+  const hashOf = async (path: string) => (await sdk.PolicyEngine.fromYaml(readFileSync(path, 'utf8'))).policyHash;
+
+  it('replays each event under the policy whose hash it records: all match, exit 0', async () => {
+    expect(textA).toContain('max_position_pct: 0.05 ');
+    for (const policy of [policyA, policyB]) {
+      const ran = await runBin('policygate-eval', ['--policy', policy, ...state, '--intents', join(EXAMPLES, 'intents.jsonl'), '--audit-log', log]);
+      expect(ran.code, ran.stderr).not.toBe(2);
+    }
+    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const half = events.length / 2;
+    expect(new Set(events.slice(0, half).map((e) => e.policy_hash))).toEqual(new Set([await hashOf(policyA)]));
+    expect(new Set(events.slice(half).map((e) => e.policy_hash))).toEqual(new Set([await hashOf(policyB)]));
+    // The two policies decide some order differently: replaying under the wrong one would show it.
+    const decided = (e: any) => ({ ...e.decision, eval_ms: 0 });
+    expect(events.slice(0, half).map(decided)).not.toEqual(events.slice(half).map(decided));
+
+    const ran = await runBin('policygate-replay', ['--policy', policyA, '--policy', policyB, '--audit-log', log]);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toContain(`  policy ${policyA} (policy hash ${(await hashOf(policyA)).slice(0, 12)}…): ${half} events\n`);
+    expect(ran.stdout).toContain(`  policy ${policyB} (policy hash ${(await hashOf(policyB)).slice(0, 12)}…): ${half} events\n`);
+    expect(ran.stdout.trimEnd().split('\n').at(-1)).toBe(`policygate-replay: OK, all ${events.length} events replay to the recorded decisions`);
+    const summary = json(await runBin('policygate-replay', ['--policy', policyB, '--policy', policyA, '--audit-log', log, '--json']));
+    expect(summary).toMatchObject({ ok: true, total: events.length, matched: events.length, mismatched: [], unknown_policy: [] });
+    expect(summary.policies.map((p: any) => [p.policy, p.events])).toEqual([[policyB, half], [policyA, half]]);
+  });
+
+  it('reports the events under none of the policies given as such, not as engine mismatches: exit 1', async () => {
+    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const half = events.length / 2;
+    const ran = await runBin('policygate-replay', ['--policy', policyA, '--policy', policyC, '--audit-log', log, '--json']);
+    expect(ran.code).toBe(1);
+    const summary = json(ran);
+    expect(summary).toMatchObject({ ok: false, total: events.length, matched: half, mismatched: [] });
+    expect(summary.unknown_policy).toEqual(events.slice(half).map((e, k) => ({ line: half + k + 1, event_id: e.event_id, policy_hash: e.policy_hash })));
+    const human = await runBin('policygate-replay', ['--policy', policyA, '--policy', policyC, '--audit-log', log]);
+    expect(human.stdout).toMatch(/^ {2}under no given policy: +\d+$/m);
+    expect(human.stdout).toContain(`unknown policy: line ${half + 1}, event ${events[half].event_id}: recorded under ${events[half].policy_hash.slice(0, 12)}…, none of the 2 policies given`);
+    expect(human.stdout).not.toMatch(/^mismatch:/m);
+  });
+});
+
+describe('policygate-replay size limits', () => {
+  it('refuses an audit log over 256 MiB before reading it, with a clear message (exit 2)', async () => {
+    const big = join(tmp.dir, 'huge.jsonl');
+    writeFileSync(big, '');
+    truncateSync(big, 256 * 2 ** 20 + 1); // sparse: no 256 MiB written
+    const ran = await runBin('policygate-replay', ['--policy', POLICY, '--audit-log', big]);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toBe(`policygate-replay: cannot read ${big}: it is 268,435,457 bytes, over the limit of 256 MiB for this input\n`);
+  });
+});
+
 describe('policygate-replay errors: exit 2', () => {
   const expectError = (ran: Ran) => {
     expect(ran.code, ran.stderr).toBe(2);
@@ -174,7 +234,7 @@ describe('policygate-replay errors: exit 2', () => {
   it('--help and --version exit 0', async () => {
     const help = await runBin('policygate-replay', ['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: policygate-replay --policy FILE.yaml --audit-log FILE.jsonl \[--tolerance REL\] \[--json\]/);
+    expect(help.stdout).toMatch(/^Usage: policygate-replay --policy FILE.yaml \[--policy FILE.yaml …\] --audit-log FILE.jsonl \[--tolerance REL\] \[--json\]/);
     const { version } = JSON.parse(readFileSync(join(REPO, 'packages/policygate-capital/package.json'), 'utf8'));
     expect(await runBin('policygate-replay', ['--version'])).toEqual({ code: 0, stdout: `policygate-replay ${version}\n`, stderr: '' });
   });

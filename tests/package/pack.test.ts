@@ -31,9 +31,14 @@ function manifestTargets(): { files: string[]; patterns: string[] } {
   return { files: [...new Set(files)], patterns };
 }
 
-/** The module specifiers a JS or .d.ts file imports (static, dynamic, re-exports, type imports). */
+/**
+ * The module specifiers a JS or .d.ts file imports (static, dynamic, re-exports, type imports), and
+ * the modules it loads by URL (`new URL('./x.js', import.meta.url)`, e.g. a worker thread's module).
+ */
 function importsOf(file: string): string[] {
-  return ts.preProcessFile(readFileSync(PKG + file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+  const text = readFileSync(PKG + file, 'utf8');
+  const byUrl = [...text.matchAll(/new URL\(\s*(['"])(\.{1,2}\/[^'"]+\.js)\1\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[2]!);
+  return [...ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName), ...byUrl];
 }
 
 /** The packed file a relative specifier points at (`./x.js` from a .d.ts is `./x.d.ts`). */

@@ -219,6 +219,20 @@ describe('FileAuditSink, batched, any interleaving', () => {
   }, 60_000);
 });
 
+describe('FileAuditSink and the process', () => {
+  it("adds no 'exit' listener unless asked (flushOnExit); the one it adds is removed by close()", async () => {
+    const before = process.listenerCount('exit');
+    const plain = await FileAuditSink.open(fresh(), { mode: 'batched' });
+    expect(process.listenerCount('exit')).toBe(before);
+    const flushing = await FileAuditSink.open(fresh(), { mode: 'batched', flushOnExit: true });
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await flushing.close();
+    await plain.close();
+    expect(process.listenerCount('exit')).toBe(before);
+    expect(process.exitCode).toBeUndefined();
+  });
+});
+
 describe('FileAuditSink, an existing file', () => {
   it('appends after what is there, as a new chain', async () => {
     const path = fresh();
@@ -313,6 +327,23 @@ describe('FileAuditSink, failures surface as ERR_AUDIT_WRITE', () => {
     expect(e.message).toMatch(/^audit write failed: \/dev\/full: write: ENOSPC/);
     expect(() => sink.append(c!)).toThrow(e);
     expect(await errorOf(sink.close())).toBe(e);
+  });
+
+  it('ENOSPC in batched mode without onError: emitted as a process warning (ERR_AUDIT_WRITE), never silent', async () => {
+    const warnings: Error[] = [];
+    const listen = (w: Error) => warnings.push(w);
+    process.on('warning', listen);
+    try {
+      const sink = await FileAuditSink.open('/dev/full', { mode: 'batched' });
+      const [a] = await someEvents(1);
+      sink.append(a!);
+      await vi.waitFor(() => expect(warnings).toHaveLength(1));
+      expect(warnings[0]).toMatchObject({ name: 'PolicyGateAuditWarning', code: 'ERR_AUDIT_WRITE' });
+      expect(warnings[0]!.message).toMatch(/^audit write failed: \/dev\/full: write: ENOSPC.*\(events lost; no onError was given/);
+      expect((await errorOf(sink.close())).osCode).toBe('ENOSPC');
+    } finally {
+      process.off('warning', listen);
+    }
   });
 
   it('refuses bad options', async () => {

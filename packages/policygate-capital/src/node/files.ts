@@ -1,12 +1,23 @@
 // Reading policies and JSON documents from files, with errors that name the file and point at the
 // line and column of the problem. Node-only: the isomorphic core never touches the file system.
-import { readFile } from 'node:fs/promises';
+import * as fs from 'node:fs';
 import { PolicyEngine } from '../engine/policy-engine.js';
 import { PolicyError, PolicyGateError, ValidationError, type Issue } from '../errors.js';
 import { locateJsonIssues, parseJsonText } from '../util/json-text.js';
 
-/** What went wrong with a file; stable, safe to switch on. */
-export type FileErrorCode = 'ERR_FILE_NOT_FOUND' | 'ERR_FILE_READ' | 'ERR_JSON' | 'ERR_VALIDATION' | 'ERR_POLICY';
+/**
+ * What went wrong with a file; stable, safe to switch on. `ERR_TOO_LARGE`: the file (or a line of a
+ * stream) is over its size limit ({@link MAX_FILE_BYTES}).
+ */
+export type FileErrorCode = 'ERR_FILE_NOT_FOUND' | 'ERR_FILE_READ' | 'ERR_TOO_LARGE' | 'ERR_JSON' | 'ERR_VALIDATION' | 'ERR_POLICY';
+
+/**
+ * The largest policy or JSON document read (32 MiB): checked before the file is read whole (its size
+ * first, then the bytes as they come, for files whose size is not known in advance), so an oversized
+ * input is a clear `ERR_TOO_LARGE` error, not an out-of-memory failure. A policy or a state file is
+ * kilobytes; a portfolio of 100,000 positions is about 3 MB.
+ */
+export const MAX_FILE_BYTES = 32 << 20;
 
 /**
  * A file that could not be used: missing, unreadable, not UTF-8, not JSON, or not valid for its
@@ -39,26 +50,91 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Reads a UTF-8 text file exactly (a byte-order mark is kept, so the text's UTF-8 bytes are the
- * file's bytes). Invalid UTF-8 is an error, never silently replaced.
+ * file's bytes). Invalid UTF-8 is an error, never silently replaced. A file over `maxBytes` is refused
+ * before it is read whole.
  *
- * @throws {FileError} `ERR_FILE_NOT_FOUND` or `ERR_FILE_READ`, naming the file.
+ * @throws {FileError} `ERR_FILE_NOT_FOUND`, `ERR_FILE_READ` or `ERR_TOO_LARGE`, naming the file.
  * @example
  * ```ts
  * const text = await readTextFile('policy.yaml')
  * ```
  */
-export async function readTextFile(file: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw fileSystemError(file, e);
-  }
+export async function readTextFile(file: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
+  const bytes = await readFileBytes(file, maxBytes);
   try {
     return UTF8.decode(bytes);
   } catch (e) {
     throw new FileError('ERR_FILE_READ', file, `cannot read ${file}: not valid UTF-8 text`, [], { cause: e });
   }
+}
+
+/**
+ * The bytes of a file, at most `maxBytes` of them: a regular file's size is checked before reading,
+ * and any file (a pipe, a device) is read in chunks that stop once past the limit.
+ *
+ * @throws {FileError} `ERR_FILE_NOT_FOUND`, `ERR_FILE_READ` or `ERR_TOO_LARGE`, naming the file.
+ * @example
+ * ```ts
+ * const bytes = await readFileBytes('audit.jsonl', 256 << 20)
+ * ```
+ */
+export async function readFileBytes(file: string, maxBytes: number): Promise<Uint8Array> {
+  let fd: number | undefined;
+  try {
+    fd = await call<number>((cb) => fs.open(file, 'r', cb));
+    const info = await call<fs.Stats>((cb) => fs.fstat(fd!, cb));
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (info.size > maxBytes) throw tooLarge(file, maxBytes, info.size);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      // One read for a regular file whose size is known; chunks for pipes and devices.
+      const chunk = Buffer.allocUnsafe(Math.min(maxBytes + 1 - total, Math.max(info.size + 1 - total, 64 << 10)));
+      const bytesRead = await call<number>((cb) => fs.read(fd!, chunk, 0, chunk.length, null, cb));
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(file, maxBytes);
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw fileSystemError(file, e);
+  } finally {
+    if (fd !== undefined) fs.close(fd, () => {});
+  }
+}
+
+// node:fs's callback API as a promise. Not node:fs/promises: loading it (and the readline and
+// watcher modules it pulls in) costs a one-shot CLI run several milliseconds of its start-up.
+const call = <T>(run: (cb: (e: NodeJS.ErrnoException | null, value: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => run((e, value) => (e ? reject(e) : resolve(value))));
+
+/**
+ * The error for an input over its size limit.
+ *
+ * @example
+ * ```ts
+ * throw tooLarge('intent.json', 32 << 20, 300e6) // "intent.json is 300,000,000 bytes, over the limit of 32 MiB …"
+ * ```
+ */
+export function tooLarge(file: string, maxBytes: number, size?: number): FileError {
+  const what = size === undefined ? `is over the limit of ${formatBytes(maxBytes)}` : `is ${size.toLocaleString('en-US')} bytes, over the limit of ${formatBytes(maxBytes)}`;
+  return new FileError('ERR_TOO_LARGE', file, `cannot read ${file}: it ${what} for this input`);
+}
+
+/**
+ * A byte count for messages: whole MiB or KiB when exact, else bytes.
+ *
+ * @example
+ * ```ts
+ * formatBytes(1 << 20) // "1 MiB"
+ * ```
+ */
+export function formatBytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n.toLocaleString('en-US')} bytes`;
 }
 
 /**

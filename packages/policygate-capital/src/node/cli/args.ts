@@ -24,20 +24,22 @@ export interface OptionSpec {
   /** The value's placeholder in help, e.g. `FILE.yaml`. */
   value?: string;
   help: string;
+  /** A string option that may be given several times (its value is then an array, in order). */
+  multiple?: boolean;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
 
 /** Parsed options: strings for string options, booleans for flags; absent options are missing. */
 export type ParsedOptions<S extends OptionSpecs> = {
-  [K in keyof S]?: S[K]['type'] extends 'string' ? string : boolean;
+  [K in keyof S]?: S[K]['type'] extends 'string' ? (S[K] extends { multiple: true } ? string[] : string) : boolean;
 };
 
 /**
  * Parses `argv` (without the node and script paths) against `specs`.
  *
  * @throws {UsageError} for an unknown option (with a suggestion), a missing value, a value given to
- *   a flag, a repeated option or a positional argument.
+ *   a flag, a repeated option (unless its spec says `multiple`) or a positional argument.
  * @example
  * ```ts
  * const opts = parseOptions(['--policy', 'p.yaml'], { policy: { type: 'string', help: '…' } })
@@ -59,7 +61,7 @@ export function parseOptions<S extends OptionSpecs>(argv: readonly string[], spe
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(names.map((n) => [n, { type: specs[n]!.type }])),
+      options: Object.fromEntries(names.map((n) => [n, { type: specs[n]!.type, multiple: specs[n]!.multiple === true }])),
       strict: true,
       allowPositionals: false,
       tokens: true,
@@ -69,7 +71,7 @@ export function parseOptions<S extends OptionSpecs>(argv: readonly string[], spe
   }
   const seen = new Set<string>();
   for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || specs[token.name]?.multiple) continue;
     if (seen.has(token.name)) throw new UsageError(`--${token.name} was given more than once`);
     seen.add(token.name);
   }

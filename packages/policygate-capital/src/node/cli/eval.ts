@@ -9,10 +9,10 @@ import type { PolicyEngine } from '../../engine/policy-engine.js';
 import type { Decision, DecisionKind } from '../../engine/types.js';
 import { ValidationError, type Issue } from '../../errors.js';
 import { locateJsonIssues, parseJsonText } from '../../util/json-text.js';
-import { describeIssues, FileError, loadPolicyFile, readJsonFile } from '../files.js';
+import { describeIssues, FileError, formatBytes, loadPolicyFile, MAX_FILE_BYTES, readJsonFile } from '../files.js';
 import { formatHelp, UsageError, type OptionSpecs } from './args.js';
-import { openAuditWriter, type AuditWriter } from './audit.js';
-import { openInput, readLines } from './lines.js';
+import type { AuditWriter } from './audit.js';
+import { MAX_LINE_BYTES } from './limits.js';
 import { describeError, EXIT, formatJson, LineWriter, runCommand } from './output.js';
 
 const COMMAND = 'policygate-eval';
@@ -40,6 +40,7 @@ const HELP = formatHelp(
   ].join('\n'),
   OPTIONS,
   [
+    `Limits: each input file at most ${formatBytes(MAX_FILE_BYTES)}; each line of --intents at most ${formatBytes(MAX_LINE_BYTES)} (a longer line is a bad line).`,
     'Exit codes: 0 = ALLOW or MODIFY, 1 = DENY (with --intents: any DENY), 2 = error (with --intents: any bad line),',
     '130/143 = a stream interrupted by SIGINT/SIGTERM (the audit events of the decisions printed are written first).',
     'Example:',
@@ -124,6 +125,8 @@ async function evaluateOne(intent: OrderIntent, state: RunState, pretty: boolean
   const decision = state.engine.evaluate(intent, state.portfolio, state.market, state.execution);
   if (audit.path !== undefined) {
     // Fail closed: a decision whose audit event could not be written is not printed (exit 2).
+    // Loaded only when asked for: the audit code (hashing, the file sink) is not needed otherwise.
+    const { openAuditWriter } = await import('./audit.js');
     const writer = await openAuditWriter(audit.path, state.engine, { durable: true, runId: audit.runId });
     try {
       await writer.append(decision, intent, state.portfolio, state.market, state.execution);
@@ -145,6 +148,7 @@ const PROGRESS_EVERY_MS = 250;
 const MAX_REPORTED_BAD_LINES = 20;
 
 async function evaluateStream(path: string, state: RunState, audit: AuditOptions, io: CliIo, debug: boolean): Promise<number> {
+  const { openInput, readLines } = await import('./lines.js');
   const input = await openInput(path, io.stdin);
   const out = new LineWriter(io.stdout);
   const counts: Record<DecisionKind, number> = { ALLOW: 0, MODIFY: 0, DENY: 0 };
@@ -155,7 +159,7 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
   let lastProgress = -Infinity;
   const progress = io.stderr.isTTY === true;
   const writer: AuditWriter | undefined =
-    audit.path === undefined ? undefined : await openAuditWriter(audit.path, state.engine, { durable: false, runId: audit.runId });
+    audit.path === undefined ? undefined : await (await import('./audit.js')).openAuditWriter(audit.path, state.engine, { durable: false, runId: audit.runId });
   let failure: unknown;
   // Ctrl-C or a kill: stop reading, write and sync the audit events of the decisions already printed,
   // print the summary, exit 128 + the signal's number. A second signal ends the process at once.
@@ -172,10 +176,11 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    for await (const { line, text } of readLines(input)) {
+    for await (const { line, text, error } of readLines(input)) {
       if (interrupted) break;
-      if (text.trim() === '') continue;
-      const intent = parseIntentLine(text, input.name, line);
+      if (error === undefined && text.trim() === '') continue;
+      // A line that is not UTF-8 or is too long comes as an error, numbered like every other line.
+      const intent = error ?? parseIntentLine(text!, input.name, line);
       if (intent instanceof FileError) {
         badLines++;
         if (badLines <= MAX_REPORTED_BAD_LINES) io.stderr.write(`${progressShown ? '\r\x1b[K' : ''}${describeError(intent, COMMAND, debug)}`);

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileError } from '../files.js';
 import { openInput, readLines } from './lines.js';
 
-const collect = async (chunks: (string | Uint8Array)[]) => {
+const collect = async (chunks: (string | Uint8Array)[], maxLineBytes?: number) => {
   const out: [number, string][] = [];
-  for await (const { line, text } of readLines({ name: 'in.jsonl', stream: Readable.from(chunks, { objectMode: true }) })) out.push([line, text]);
+  for await (const { line, text, error } of readLines({ name: 'in.jsonl', stream: Readable.from(chunks, { objectMode: true }) }, maxLineBytes)) {
+    out.push([line, error === undefined ? text : `${error.code}: ${error.message}`]);
+  }
   return out;
 };
 
@@ -28,10 +29,35 @@ describe('readLines', () => {
     expect(await collect(chunks)).toEqual([[1, '{"s":"é€😀"}']]);
   });
 
-  it('refuses bytes that are not UTF-8, naming the line', async () => {
-    const bad = collect([new TextEncoder().encode('ok\nok\n'), Uint8Array.of(0x7b, 0xff, 0x7d, 0x0a)]);
-    await expect(bad).rejects.toThrow(FileError);
-    await expect(bad).rejects.toThrow('cannot read in.jsonl: line 3 is not valid UTF-8 text');
+  it('reports a line that is not UTF-8 with its own number and reads every other line', async () => {
+    const bad = Uint8Array.of(0x7b, 0xff, 0x7d);
+    const expected = (n: number) => [n, `ERR_FILE_READ: cannot read in.jsonl: line ${n} is not valid UTF-8 text; skipped`];
+    // Within one chunk, between good lines.
+    expect(await collect([Buffer.concat([Buffer.from('ok1\nok2\n'), bad, Buffer.from('\nok4\nok5')])])).toEqual([[1, 'ok1'], [2, 'ok2'], expected(3), [4, 'ok4'], [5, 'ok5']]);
+    // Across chunks, at the start, and at the end without a newline.
+    expect(await collect([bad, Buffer.from('\nok2\nok'), Buffer.from('3\n'), bad])).toEqual([expected(1), [2, 'ok2'], [3, 'ok3'], expected(4)]);
+    // 50,001 lines in 256 KiB chunks (the issue's file): the one bad line is line 50,001 (or 3), nothing else is lost.
+    for (const at of [3, 50_001]) {
+      const lines = Array.from({ length: 50_001 }, (_, k) => (k + 1 === at ? bad : Buffer.from(`{"n":${k + 1}}`)));
+      const file = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+      const chunks = Array.from({ length: Math.ceil(file.length / (256 << 10)) }, (_, k) => file.subarray(k * (256 << 10), (k + 1) * (256 << 10)));
+      const read = await collect(chunks);
+      expect(read).toHaveLength(50_001);
+      expect(read.filter(([, t]) => t.startsWith('ERR_'))).toEqual([expected(at)]);
+      expect(read.every(([n, t]) => n === at || t === `{"n":${n}}`)).toBe(true);
+    }
+  });
+
+  it('reports a line longer than the limit with its number, without holding it, and reads on', async () => {
+    const tooLong = (n: number) => [n, `ERR_TOO_LARGE: line ${n} of in.jsonl is longer than 8 bytes (the limit for one line of a stream); skipped`];
+    expect(await collect(['12345678\n123456789\nok\n', '1234', '56789', '\nok', '5\n', '123456789'], 8)).toEqual([
+      [1, '12345678'],
+      tooLong(2),
+      [3, 'ok'],
+      tooLong(4),
+      [5, 'ok5'],
+      tooLong(6),
+    ]);
   });
 });
 

@@ -1,13 +1,16 @@
-// policygate-replay: replays every event of a JSONL audit log under a policy and reports what does
-// not hold: mismatched decisions (with the first differing field), events recorded under another
-// policy, bad lines and hash-chain breaks. Exit 0 when everything matched, 1 when anything did not,
+// policygate-replay: replays every event of a JSONL audit log under a policy — or under several,
+// each event under the one whose hash it records — and reports what does not hold: mismatched
+// decisions (with the first differing field), events recorded under another policy (or under none of
+// those given), bad lines and hash-chain breaks. Exit 0 when everything matched, 1 when anything did not,
 // 2 on errors (a missing file, a bad policy, a wrong option).
-import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { replayAuditLog, type ReplaySummary } from '../../audit/replay.js';
 import type { AuditLogProblem } from '../../audit/reader.js';
-import { fileSystemError, loadPolicyFile } from '../files.js';
+import type { PolicyEngine } from '../../engine/policy-engine.js';
+import { formatBytes, loadPolicyFile, MAX_FILE_BYTES, readFileBytes, tooLarge } from '../files.js';
 import { formatHelp, UsageError, type OptionSpecs } from './args.js';
+import { MAX_LOG_BYTES } from './limits.js';
+import { describeMulti, multiToJson, replayUnderPolicies } from './replay-policies.js';
 import type { CliIo } from './eval.js';
 import { describeError, EXIT, formatJson, LineWriter, runCommand } from './output.js';
 
@@ -17,7 +20,7 @@ const COMMAND = 'policygate-replay';
 const DEFAULT_TOLERANCE = 1e-9;
 
 const OPTIONS = {
-  policy: { type: 'string', value: 'FILE.yaml', help: 'the policy to replay under' },
+  policy: { type: 'string', value: 'FILE.yaml', help: "the policy to replay under; give it again for a log of several policies (each event under the one whose hash it records)", multiple: true },
   'audit-log': { type: 'string', value: 'FILE.jsonl', help: "the audit log ('-' = standard input)" },
   tolerance: { type: 'string', value: 'REL', help: `relative tolerance for numbers (default ${DEFAULT_TOLERANCE}; 0 = exact)` },
   json: { type: 'boolean', help: 'print the summary as JSON (keys sorted)' },
@@ -27,14 +30,19 @@ const OPTIONS = {
 } satisfies OptionSpecs;
 
 const HELP = formatHelp(
-  `${COMMAND} --policy FILE.yaml --audit-log FILE.jsonl [--tolerance REL] [--json]`,
+  `${COMMAND} --policy FILE.yaml [--policy FILE.yaml …] --audit-log FILE.jsonl [--tolerance REL] [--json]`,
   [
     'Replays every audit event under the policy and compares the decision with the one recorded',
     '(decision, intent_id, violations, kill_switch_triggered, modified_intent). Events recorded under',
-    'another policy hash are reported as such, not as engine mismatches.',
+    'another policy hash are reported as such, not as engine mismatches. With several --policy files,',
+    'each event is replayed under the one whose hash it records; events under none of them are reported as such.',
   ].join('\n'),
   OPTIONS,
-  'Exit codes: 0 = everything matched, 1 = a mismatch, a policy-hash mismatch, a bad line or a chain break, 2 = error.',
+  [
+    `Limits: each policy file at most ${formatBytes(MAX_FILE_BYTES)}; the audit log at most ${formatBytes(MAX_LOG_BYTES)}.`,
+    'Exit codes: 0 = everything matched, 1 = a mismatch, a policy-hash mismatch (an event under no given policy),',
+    'a bad line or a chain break, 2 = error.',
+  ].join('\n'),
 );
 
 /**
@@ -48,26 +56,38 @@ const HELP = formatHelp(
  */
 export function runReplay(argv: readonly string[], io: CliIo): Promise<number> {
   return runCommand(argv, io, { name: COMMAND, specs: OPTIONS, help: HELP }, async (opts, debug) => {
-    const missing = [opts.policy === undefined && '--policy', opts['audit-log'] === undefined && '--audit-log'].filter(Boolean);
+    const missing = [(opts.policy === undefined || opts.policy.length === 0) && '--policy', opts['audit-log'] === undefined && '--audit-log'].filter(Boolean);
     if (missing.length) throw new UsageError(`missing ${missing.join(', ')}`);
     const tolerance = parseTolerance(opts.tolerance);
     const logPath = opts['audit-log']!;
 
-    const [engine, log] = await Promise.allSettled([loadPolicyFile(opts.policy!), readLog(logPath, io.stdin)]);
-    if (engine.status === 'rejected' || log.status === 'rejected') {
-      for (const r of [engine, log]) if (r.status === 'rejected') io.stderr.write(describeError(r.reason, COMMAND, debug));
+    const policies = opts.policy!;
+    const [loaded, log] = await Promise.all([Promise.allSettled(policies.map((p) => loadPolicyFile(p))), Promise.allSettled([readLog(logPath, io.stdin)])]);
+    const failed = [...loaded, ...log].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) {
+      for (const r of failed) io.stderr.write(describeError(r.reason, COMMAND, debug));
       return EXIT.error;
     }
-    const summary = await replayAuditLog(log.value.text, engine.value, { tolerance });
-    // Lines that were not UTF-8 were blanked before reading; they are bad lines like any other.
-    const badLines = [...summary.badLines, ...log.value.badUtf8].sort((a, b) => a.line - b.line);
-    const ok = summary.ok && log.value.badUtf8.length === 0;
-    const report = { ...summary, badLines, ok };
-
-    const out = new LineWriter(io.stdout);
+    const engines = loaded.map((r) => (r as PromiseFulfilledResult<PolicyEngine>).value);
+    const { text, badUtf8 } = (log[0] as PromiseFulfilledResult<{ text: string; badUtf8: AuditLogProblem[] }>).value;
     const name = logPath === '-' ? '<stdin>' : logPath;
-    if (opts.json) await out.line(formatJson(toJson(report, { auditLog: name, policy: opts.policy!, policyHash: engine.value.policyHash, tolerance })));
-    else for (const line of describeSummary(report, name, opts.policy!, engine.value.policyHash)) await out.line(line);
+    const out = new LineWriter(io.stdout);
+    let ok: boolean;
+    if (engines.length === 1) {
+      const engine = engines[0]!;
+      const summary = await replayAuditLog(text, engine, { tolerance });
+      // Lines that were not UTF-8 were blanked before reading; they are bad lines like any other.
+      const badLines = [...summary.badLines, ...badUtf8].sort((a, b) => a.line - b.line);
+      ok = summary.ok && badUtf8.length === 0;
+      const report = { ...summary, badLines, ok };
+      if (opts.json) await out.line(formatJson(toJson(report, { auditLog: name, policy: policies[0]!, policyHash: engine.policyHash, tolerance })));
+      else for (const line of describeSummary(report, name, policies[0]!, engine.policyHash)) await out.line(line);
+    } else {
+      const summary = await replayUnderPolicies(text, policies.map((path, k) => ({ path, engine: engines[k]! })), { tolerance, badUtf8 });
+      ok = summary.ok;
+      if (opts.json) await out.line(formatJson(multiToJson(summary, name, tolerance)));
+      else for (const line of describeMulti(summary, name)) await out.line(line);
+    }
     await out.end();
     if (out.failure) throw out.failure;
     return ok ? EXIT.ok : EXIT.deny;
@@ -90,15 +110,21 @@ function parseTolerance(text: string | undefined): number {
 async function readLog(path: string, stdin: Readable): Promise<{ text: string; badUtf8: AuditLogProblem[] }> {
   let bytes: Uint8Array;
   if (path === '-') {
+    // Counted as it comes: a log over the limit is refused before it is all in memory.
     const chunks: Uint8Array[] = [];
-    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array));
+    let total = 0;
+    for await (const chunk of stdin) {
+      const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array);
+      total += bytes.length;
+      if (total > MAX_LOG_BYTES) {
+        stdin.destroy();
+        throw tooLarge('<stdin>', MAX_LOG_BYTES);
+      }
+      chunks.push(bytes);
+    }
     bytes = Buffer.concat(chunks);
   } else {
-    try {
-      bytes = await readFile(path);
-    } catch (e) {
-      throw fileSystemError(path, e);
-    }
+    bytes = await readFileBytes(path, MAX_LOG_BYTES);
   }
   const strict = new TextDecoder('utf-8', { fatal: true });
   try {
