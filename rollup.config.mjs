@@ -10,6 +10,8 @@ import { dts } from 'rollup-plugin-dts';
 const pkg = new URL('./packages/policygate-capital/', import.meta.url).pathname;
 const entries = {
   index: 'src/index.ts',
+  audit: 'src/audit/index.ts',
+  schemas: 'src/schemas.ts',
   node: 'src/node/index.ts',
   server: 'src/server/index.ts',
   // The batched FileAuditSink's writer thread: its own file, started by URL (new Worker(new URL(…))).
@@ -31,7 +33,7 @@ const binInput = existing(bins);
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
 const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$)/.test(id);
 // Declarations for the entries a user imports (not the bins, not the writer thread).
-const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => name === 'index' || name === 'node' || name === 'server'));
+const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => ['index', 'audit', 'schemas', 'node', 'server'].includes(name)));
 
 // The bins are bundled with their dependencies: a one-shot `policygate-eval` spent more time loading
 // modules (yaml alone is ~70 files of CommonJS) than deciding (bench/cli-start.mjs). yaml's ES module

@@ -26,7 +26,7 @@ export default defineConfig({
         : [],
       plugins: [
         starlightTypeDoc({
-          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`],
+          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/audit/index.ts`, `${pkg}src/schemas.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`],
           tsconfig: `${pkg}tsconfig.json`,
           output: 'docs/api',
           sidebar: { label: 'API reference', collapsed: true },

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PolicyEngine, readAuditLog, replayAuditLog, type ChainHead } from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine } from '../../packages/policygate-capital/src/index.js';
+import { readAuditLog, replayAuditLog, type ChainHead } from '../../packages/policygate-capital/src/audit/index.js';
 import { REFERENCE_POLICY, bundleWorker } from './worker.js';
 
 const WORKERS = 4;

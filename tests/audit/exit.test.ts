@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAuditLog } from '../../packages/policygate-capital/src/index.js';
+import { readAuditLog } from '../../packages/policygate-capital/src/audit/index.js';
 import { REFERENCE_POLICY, bundleWorker } from './worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pg-audit-exit-'));

@@ -1,7 +1,8 @@
 // SPEC.md "Audit trail": reference-audit.jsonl was written by the Python package under
 // reference-policy.yaml; replaying it must match all 300 events (numbers within 1e-9 relative).
 import { describe, expect, it } from 'vitest';
-import { PolicyEngine, policyHash, readAuditLog, replayAuditLog } from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine, policyHash } from '../../packages/policygate-capital/src/index.js';
+import { readAuditLog, replayAuditLog } from '../../packages/policygate-capital/src/audit/index.js';
 import { readText } from '../conformance/cases.js';
 
 const auditText = readText('reference-audit.jsonl');

@@ -4,15 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PolicyEngine,
-  createAuditedEvaluator,
-  diffDecisions,
-  readAuditLog,
-  replayAuditLog,
-  replayEvent,
-  type Decision,
-} from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine, type Decision } from '../../packages/policygate-capital/src/index.js';
+import { createAuditedEvaluator, diffDecisions, readAuditLog, replayAuditLog, replayEvent } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileAuditSink } from '../../packages/policygate-capital/src/node/index.js';
 import { loadCases } from '../conformance/cases.js';
 

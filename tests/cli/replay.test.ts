@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE, EXAMPLES, exampleArgs, REPO, runBin, tempDir, type Ran } from './cli.js';
 
 const sdk: any = await import(join(REPO, 'packages/policygate-capital/dist/index.js'));
+// The canonical line format (internal to the package: not exported).
+const { canonicalJson } = (await import(join(REPO, 'packages/policygate-capital/dist/util/canonical-json.js'))) as { canonicalJson: (value: unknown) => string };
 
 const POLICY = join(CONFORMANCE, 'reference-policy.yaml');
 const REFERENCE = join(CONFORMANCE, 'reference-audit.jsonl');
@@ -24,7 +26,7 @@ const tampered = (name: string, index: number, change: (event: any) => void) => 
   const lines = [...referenceLines];
   const event = JSON.parse(lines[index]!);
   change(event);
-  lines[index] = sdk.canonicalJson(event);
+  lines[index] = canonicalJson(event);
   return write(name, lines.join('\n') + '\n');
 };
 const replay = (log: string, ...extra: string[]) => runBin('policygate-replay', ['--policy', POLICY, '--audit-log', log, ...extra]);
@@ -48,7 +50,7 @@ describe('policygate-replay on the Python package’s reference audit log', () =
     expect(ran.code).toBe(0);
     expect(json(ran)).toMatchObject({ ok: true, total: 300, matched: 300, mismatched: [], policy_hash_mismatches: [], bad_lines: [], chain_breaks: [], chained: false, tolerance: 1e-9 });
     expect(json(ran).policy_hash).toBe(events[0].policy_hash);
-    expect(ran.stdout.trimEnd()).toBe(sdk.canonicalJson(json(ran)));
+    expect(ran.stdout.trimEnd()).toBe(canonicalJson(json(ran)));
   });
 
   it("reads the log from standard input with '-'", async () => {

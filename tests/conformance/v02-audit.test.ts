@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAuditEvent, decisionsMatch, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePortfolioState, PolicyEngine, readAuditLog, replayEvent, serializeAuditEvent } from '../../packages/policygate-capital/src/index.js';
+import { parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePortfolioState, PolicyEngine } from '../../packages/policygate-capital/src/index.js';
+import { buildAuditEvent, decisionsMatch, readAuditLog, replayEvent, serializeAuditEvent } from '../../packages/policygate-capital/src/audit/index.js';
 import { binPath, runCommand } from '../cli/cli.js';
 import { loadCasesV02 } from './cases.js';
 

@@ -7,17 +7,8 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  AuditWriteError,
-  createAuditedEvaluator,
-  PolicyEngine,
-  readAuditLog,
-  replayAuditLog,
-  serializeAuditEvent,
-  buildAuditEvent,
-  type ChainHead,
-  type Decision,
-} from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine, type Decision } from '../../packages/policygate-capital/src/index.js';
+import { AuditWriteError, createAuditedEvaluator, readAuditLog, replayAuditLog, serializeAuditEvent, buildAuditEvent, type ChainHead } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileAuditSink, type FileAuditSinkMode } from '../../packages/policygate-capital/src/node/index.js';
 import { CONFORMANCE_DIR, readText } from '../conformance/cases.js';
 import { bundleWorker } from '../audit/worker.js';

@@ -4,22 +4,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  buildAuditEvent,
-  evaluate,
-  parseExecutionState,
-  parseMarketSnapshot,
-  parseOrderIntent,
-  parsePolicyYaml,
-  parsePortfolioState,
-  PolicyEngine,
-  PolicyError,
-  readAuditLog,
-  serializeAuditEvent,
-  ValidationError,
-  type Decision,
-  type Policy,
-} from '../../packages/policygate-capital/src/index.js';
+import { evaluate, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePolicyYaml, parsePortfolioState, PolicyEngine, PolicyError, ValidationError, type Decision, type Policy } from '../../packages/policygate-capital/src/index.js';
+import { buildAuditEvent, readAuditLog, serializeAuditEvent } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileError, parseJsonFileText } from '../../packages/policygate-capital/src/node/files.js';
 import { readText } from '../conformance/cases.js';
 import { exactScaled, makeIntent, record, TS, withoutTime } from './arbitraries.js';

@@ -4,20 +4,8 @@
 // never a hang, never a polluted prototype.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildAuditEvent,
-  evaluate,
-  MemoryAuditSink,
-  parseExecutionState,
-  parseMarketSnapshot,
-  parseOrderIntent,
-  parsePolicy,
-  parsePolicyYaml,
-  parsePortfolioState,
-  PolicyError,
-  readAuditLog,
-  ValidationError,
-} from '../../packages/policygate-capital/src/index.js';
+import { evaluate, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePolicy, parsePolicyYaml, parsePortfolioState, PolicyError, ValidationError } from '../../packages/policygate-capital/src/index.js';
+import { buildAuditEvent, MemoryAuditSink, readAuditLog } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileError, parseJsonFileText, validateJsonFileValue } from '../../packages/policygate-capital/src/node/files.js';
 import { readText } from '../conformance/cases.js';
 import { inputs, NUM_RUNS, policyInput, toPolicy, type Inputs } from './arbitraries.js';

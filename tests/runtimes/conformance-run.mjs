@@ -3,6 +3,7 @@
 // Deno and Bun; index.html in the browser) reads the data with its own tools and passes the text in.
 // Only ECMAScript and the globals the core itself needs (crypto, TextEncoder, performance).
 import * as sdk from '../../packages/policygate-capital/dist/index.js';
+import * as audit from '../../packages/policygate-capital/dist/audit.js';
 import { diffDecision, RELATIVE_TOLERANCE } from '../conformance/compare.mjs';
 
 export { diffDecision, RELATIVE_TOLERANCE };
@@ -44,14 +45,14 @@ async function runCases(cases) {
  */
 async function runAudit(auditJsonl, policyYaml) {
   const engine = await sdk.PolicyEngine.fromYaml(policyYaml);
-  const log = await sdk.readAuditLog(auditJsonl);
+  const log = await audit.readAuditLog(auditJsonl);
   const failures = log.errors.map((e) => `audit line ${e.line}: not read: ${e.reason}`);
   let passed = 0;
   for (const { line, event } of log.events) {
     try {
-      const [original, replayed] = sdk.replayEvent(event, engine);
+      const [original, replayed] = audit.replayEvent(event, engine);
       const diff = event.policy_hash === engine.policyHash ? [] : [`policy_hash: ${event.policy_hash} != ${engine.policyHash}`];
-      if (!sdk.decisionsMatch(original, replayed, { tolerance: RELATIVE_TOLERANCE })) diff.push('decisionsMatch is false');
+      if (!audit.decisionsMatch(original, replayed, { tolerance: RELATIVE_TOLERANCE })) diff.push('decisionsMatch is false');
       diff.push(...diffDecision(replayed, original, { evidence: false }));
       if (diff.length === 0) passed++;
       else failures.push(`audit line ${line} (${event.decision.intent_id}): ${diff.join('; ')}`);

@@ -133,7 +133,7 @@ describe('endpoints', () => {
       ['/health', '/intent', '/metrics', '/openapi.json', '/v1/check', '/v1/equity', '/v1/fills', '/v1/kill-switch/reset', '/v1/max-qty', '/v1/policy/reload', '/v1/prices', '/v1/state'].sort(),
     );
     const serverEntry = await import(join(PKG_DIST, 'server.js'));
-    const sdk = await import(join(PKG_DIST, 'index.js'));
+    const sdk = await import(join(PKG_DIST, 'schemas.js'));
     const convert = (s: unknown) => {
       const { $schema: _, ...rest } = toJsonSchema(s as never, { errorMode: 'ignore', typeMode: 'input' }) as Record<string, unknown>;
       return rest;

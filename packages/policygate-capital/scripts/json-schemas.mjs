@@ -2,7 +2,7 @@
 // valibot schemas of the built package, so other languages can validate the same data.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import * as sdk from '../dist/index.js';
+import * as sdk from '../dist/schemas.js';
 
 const out = new URL('../dist/schemas/', import.meta.url);
 mkdirSync(out, { recursive: true });

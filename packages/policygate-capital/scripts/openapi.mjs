@@ -4,7 +4,8 @@
 // dependency at run time and the document cannot drift from the validation.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import * as sdk from '../dist/index.js';
+import * as sdk from '../dist/schemas.js';
+import { ENGINE_VERSION } from '../dist/index.js';
 import * as server from '../dist/server.js';
 
 const convert = (schema) => toJsonSchema(schema, { errorMode: 'ignore', typeMode: 'input' });
@@ -14,7 +15,7 @@ const schemas = {
   PortfolioState: convert(sdk.PortfolioStateSchema),
   MarketSnapshot: convert(sdk.MarketSnapshotSchema),
 };
-const doc = server.openApiDocument(schemas, sdk.ENGINE_VERSION);
+const doc = server.openApiDocument(schemas, ENGINE_VERSION);
 mkdirSync(new URL('../dist/schemas/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../dist/schemas/openapi.json', import.meta.url), JSON.stringify(doc, null, 2) + '\n');
 console.log(`openapi: wrote dist/schemas/openapi.json (${Object.keys(doc.paths).length} paths, ${Object.keys(schemas).length} schemas)`);

@@ -1,7 +1,8 @@
 // The in-page audit log: each evaluation can be appended (the SDK's buildAuditEvent into a chained
 // MemoryAuditSink), verified by replaying it in the page, and downloaded as the JSONL that the CLI's
 // `policygate-replay` accepts, together with the policy file it must be replayed under.
-import { buildAuditEvent, MemoryAuditSink, PolicyEngine, replayAuditLog, type DecisionKind } from 'policygate-capital';
+import { PolicyEngine, type DecisionKind } from 'policygate-capital';
+import { buildAuditEvent, MemoryAuditSink, replayAuditLog } from 'policygate-capital/audit';
 import { useRef, useState } from 'react';
 import type { WorkspaceResult } from '../lib/evaluate-workspace';
 

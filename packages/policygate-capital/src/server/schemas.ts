@@ -1,7 +1,7 @@
 // The request bodies of the HTTP service as valibot schemas. They validate every request and are
 // the source of the OpenAPI document's schemas (scripts/openapi.mjs), so the two cannot disagree.
 import * as v from 'valibot';
-import { MarketSnapshotSchema, OrderIntentSchema } from '../index.js';
+import { MarketSnapshotSchema, OrderIntentSchema } from '../schemas.js';
 
 const finite = (message: string) => v.pipe(v.number(message), v.finite(message));
 const positive = (what: string) => v.pipe(finite(`${what} must be a finite number`), v.gtValue(0, `${what} must be > 0`));

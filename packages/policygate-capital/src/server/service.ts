@@ -13,10 +13,9 @@ import {
   PolicyGate,
   PolicyGateError,
   ValidationError,
-  type AuditEventOptions,
-  type AuditSink,
   type Decision,
 } from '../index.js';
+import type { AuditEventOptions, AuditSink } from '../audit/index.js';
 import { BearerAuth } from './auth.js';
 import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
 import { errorResponse, HttpError, json } from './http.js';
