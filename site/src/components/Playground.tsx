@@ -2,7 +2,7 @@
 // the browser, the decision, a shareable URL and the audit log. No server is involved.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { evaluateWorkspace, type WorkspaceResult } from '../lib/evaluate-workspace';
-import { findPreset, PRESETS, type Preset } from '../lib/presets';
+import { findPreset, matchPreset, PRESET_GROUPS, PRESETS, type Preset } from '../lib/presets';
 import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '../lib/share';
 import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
 import { AuditPanel } from './AuditPanel';
@@ -52,7 +52,7 @@ export function Playground() {
         try {
           const shared = await decodeWorkspace(encoded);
           setWs(shared);
-          setPresetId(PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === shared[id]))?.id ?? null);
+          setPresetId(matchPreset(shared)?.id ?? null);
           setLinkProblem(null);
         } catch (e) {
           setLinkProblem(`This link's workspace could not be restored: ${(e as Error).message}. ${initial ? 'Showing the first preset instead.' : 'The workspace is unchanged.'}`);
@@ -123,15 +123,22 @@ export function Playground() {
     <div className="playground">
       <section className="presets" aria-labelledby="presets-title">
         <h2 id="presets-title">Presets</h2>
-        <ul className="presets__list">
-          {PRESETS.map((p) => (
-            <li key={p.id}>
-              <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
-                {p.title}
-              </button>
-            </li>
-          ))}
-        </ul>
+        {PRESET_GROUPS.map(({ group, title }) => (
+          <div key={group} className="presets__group">
+            <h3 className="presets__group-title" id={`presets-group-${group}`}>
+              {title}
+            </h3>
+            <ul className="presets__list" aria-labelledby={`presets-group-${group}`} data-preset-group={group}>
+              {PRESETS.filter((p) => p.group === group).map((p) => (
+                <li key={p.id}>
+                  <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
+                    {p.title}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
         <p className="presets__story" aria-live="polite">
           {activePreset ? activePreset.story : 'Your own workspace: edit any editor and the decision follows.'}
         </p>

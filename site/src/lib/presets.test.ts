@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PolicyEngine, type Decision } from 'policygate-capital';
 import { evaluateWorkspace } from './evaluate-workspace';
-import { findPreset, MONITOR_POLICY, PRESETS, REFERENCE_POLICY, V02_POLICY, type Preset } from './presets';
+import { findPreset, MONITOR_POLICY, PRESET_GROUPS, PRESETS, REFERENCE_POLICY, V02_POLICY, type Preset } from './presets';
 import type { Workspace } from './workspace';
 
 async function decide(ws: Workspace): Promise<Decision> {
@@ -70,6 +70,13 @@ describe('presets', () => {
     for (const field of ['"duplicate_window_seconds":10', '"reduce_only":true', '"max_order_qty":1000', '"max_order_notional":250000', '"price_collar_pct":0.05', '"GME"', '"max_price_age_seconds":5', '"multiplier":50']) {
       expect(text).toContain(field);
     }
+  });
+
+  it('are listed in groups that each have a heading, with the v0.1 presets first as before', () => {
+    expect(PRESET_GROUPS.map((g) => g.group)).toEqual(['0.1', '0.2']);
+    const grouped = PRESET_GROUPS.flatMap((g) => PRESETS.filter((p) => p.group === g.group));
+    expect(grouped).toEqual([...PRESETS]);
+    expect(PRESETS[0]!.id).toBe('small-buy');
   });
 
   it('cover every v0.2 rule and story under the v0.2 policy', () => {

@@ -3,7 +3,7 @@
 // Each preset states the decision it must produce; presets.test.ts and the end-to-end tests check
 // that the real engine produces exactly that.
 import { REFERENCE_POLICY_TEXT as referencePolicy } from './reference-policy';
-import type { Workspace } from './workspace';
+import { EDITOR_IDS, type Workspace } from './workspace';
 
 /** What a preset must evaluate to. */
 export interface PresetExpectation {
@@ -377,4 +377,29 @@ export const PRESETS: readonly Preset[] = [
  */
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
+}
+
+/**
+ * The preset groups, in the order the playground shows them, each with its heading.
+ *
+ * @example
+ * ```ts
+ * for (const g of PRESET_GROUPS) console.log(g.title, PRESETS.filter((p) => p.group === g.group).length)
+ * ```
+ */
+export const PRESET_GROUPS: readonly { group: PresetGroup; title: string }[] = [
+  { group: '0.1', title: 'Seed policy (DSL v0.1)' },
+  { group: '0.2', title: 'DSL v0.2: order controls, instruments, stale data, duplicates, reduce-only' },
+];
+
+/**
+ * The preset whose five texts are exactly those of a workspace (a shared link of an unedited preset).
+ *
+ * @example
+ * ```ts
+ * matchPreset(findPreset('odd-lot')!.workspace)?.id // 'odd-lot'
+ * ```
+ */
+export function matchPreset(ws: Workspace): Preset | undefined {
+  return PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === ws[id]));
 }
