@@ -41,6 +41,25 @@ export function Playground() {
   const wsRef = useRef(ws);
   wsRef.current = ws;
 
+  // On a phone each preset group is a row that scrolls sideways: bring the chosen preset into its
+  // row's view (a preset opened from a link may be far to the right). Only the row scrolls, never the page.
+  const strips = useRef(new Set<HTMLUListElement>());
+  const stripRef = useCallback((el: HTMLUListElement | null) => {
+    if (el) strips.current.add(el);
+  }, []);
+  useEffect(() => {
+    for (const strip of strips.current) {
+      if (!strip.isConnected) {
+        strips.current.delete(strip);
+        continue;
+      }
+      const pressed = strip.querySelector<HTMLElement>('button[aria-pressed="true"]');
+      if (!pressed || strip.scrollWidth <= strip.clientWidth) continue;
+      const left = pressed.offsetLeft - strip.offsetLeft;
+      if (left < strip.scrollLeft || left + pressed.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, left - 8);
+    }
+  }, [presetId]);
+
   // Restore a shared workspace (`#w=…`) or a preset (`#preset=ID`) from the URL fragment: once on
   // load, before the first evaluation, and again when the user pastes another link into this tab.
   useEffect(() => {
@@ -126,9 +145,9 @@ export function Playground() {
         {PRESET_GROUPS.map(({ group, title }) => (
           <div key={group} className="presets__group">
             <h3 className="presets__group-title" id={`presets-group-${group}`}>
-              {title}
+              {title} <span className="presets__swipe">· {PRESETS.filter((p) => p.group === group).length} presets, swipe →</span>
             </h3>
-            <ul className="presets__list" aria-labelledby={`presets-group-${group}`} data-preset-group={group}>
+            <ul className="presets__list" aria-labelledby={`presets-group-${group}`} data-preset-group={group} ref={stripRef}>
               {PRESETS.filter((p) => p.group === group).map((p) => (
                 <li key={p.id}>
                   <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
