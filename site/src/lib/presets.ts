@@ -1,5 +1,6 @@
-// Presets that tell the story of the rules, all under the seed README's policy
-// (reference-policy.ts, byte for byte tests/fixtures/conformance/reference-policy.yaml; a test keeps them equal).
+// Presets that tell the story of the rules: the v0.1 ones under the seed README's policy
+// (reference-policy.ts, byte for byte tests/fixtures/conformance/reference-policy.yaml; a test keeps them equal),
+// the v0.2 ones under V02_POLICY, the same policy with the DSL v0.2 sections added.
 // Each preset states the decision it must produce; presets.test.ts and the end-to-end tests check
 // that the real engine produces exactly that.
 import { REFERENCE_POLICY_TEXT as referencePolicy } from './reference-policy';
@@ -24,6 +25,7 @@ export type PresetGroup = '0.1' | '0.2';
 /** A named starting point for the playground. */
 export interface Preset {
   id: string;
+  /** The list it appears in; a v0.2 preset runs under {@link V02_POLICY}. */
   group: PresetGroup;
   title: string;
   /** One or two sentences: what happens and which rule makes it happen. */
