@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { findPreset } from '../../site/src/lib/presets';
+import { findPreset, PRESETS, V02_POLICY } from '../../site/src/lib/presets';
 import { editLine, expectDecision, openPlayground, screenshot, sha256 } from './helpers';
 
 const REPLAY = fileURLToPath(new URL('../../packages/policygate-capital/dist/bin/policygate-replay.js', import.meta.url));
@@ -73,6 +73,41 @@ test('the downloaded audit log replays with policygate-replay', async ({ page },
     const bad = await replay(['--policy', other, '--audit-log', logPath]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(new RegExp(`policy-hash mismatches:\\s+${appended.length}\\n`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the audit log of the v0.2 presets replays with policygate-replay', async ({ page }, testInfo) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pgc-e2e-audit-v02-'));
+  try {
+    await openPlayground(page, '#preset=fat-finger');
+    const ids = PRESETS.filter((p) => p.group === '0.2').map((p) => p.id);
+    expect(ids).toHaveLength(10);
+    for (const [k, id] of ids.entries()) {
+      const preset = findPreset(id)!;
+      await page.locator(`button[data-preset="${id}"]`).click();
+      await expectDecision(page, { ...preset.expect, intentId: `order-${id}` });
+      await page.getByTestId('audit-append').click();
+      await expect(page.getByTestId('audit-entries').locator('li')).toHaveCount(k + 1);
+    }
+    await page.getByTestId('audit-verify').click();
+    await expect(page.getByTestId('audit-status')).toHaveText(`Replayed in this page: all ${ids.length} events give the same decision under the policy they were recorded with.`);
+
+    const logPath = await save(page, /Download policygate-audit\.jsonl/, dir);
+    const policyPath = await save(page, /Download policy\.yaml/, dir);
+    expect(readFileSync(policyPath, 'utf8')).toBe(V02_POLICY);
+    const events = readFileSync(logPath, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(events.map((e) => e.decision.decision)).toEqual(ids.map((id) => findPreset(id)!.expect.decision));
+    // The duplicate preset's recent order and the stale quote's market timestamp are in the events as evaluated.
+    expect(events[ids.indexOf('duplicate-order')].execution_state.recent_orders).toHaveLength(1);
+    expect(events[ids.indexOf('stale-quote')].market_snapshot.timestamp).toBe('2026-02-18T14:29:50Z');
+
+    const ok = await replay(['--policy', policyPath, '--audit-log', logPath]);
+    await testInfo.attach('policygate-replay output (v0.2)', { body: ok.stdout + ok.stderr, contentType: 'text/plain' });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`OK, all ${ids.length} events replay to the recorded decisions`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -50,3 +50,22 @@ test('a damaged shared URL says so and falls back to the first preset', async ({
   await expectDecision(page, { ...PRESETS[0]!.expect, intentId: `order-${PRESETS[0]!.id}` });
   await screenshot(page, testInfo, 'shared-url-damaged');
 });
+
+test('a v0.2 preset travels in a shared URL and comes back as that preset', async ({ page, browser }) => {
+  const preset = PRESETS.find((p) => p.id === 'reduce-only')!;
+  await openPlayground(page, '#preset=reduce-only');
+  await expectDecision(page, { ...preset.expect, intentId: 'order-reduce-only', policyText: preset.workspace.policy });
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#w=1[A-Za-z0-9_-]+$/);
+  const shared = page.url();
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(shared);
+    await expectDecision(other, { ...preset.expect, intentId: 'order-reduce-only', policyText: preset.workspace.policy });
+    await expect(other.locator('button[data-preset="reduce-only"]')).toHaveAttribute('aria-pressed', 'true');
+    await expect(editor(other, 'policy')).toContainText('reduce_only: true');
+    await expect(other.getByText(preset.story)).toBeVisible();
+  } finally {
+    await fresh.close();
+  }
+});

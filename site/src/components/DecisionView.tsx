@@ -37,6 +37,13 @@ function KeyValues({ record }: { record: Record<string, unknown> }) {
   );
 }
 
+const MARGIN_MARK: Record<Gauge['status'], string> = { breach: '✕ ', reducing: '↓ ', headroom: '✓ ', unchecked: '', 'not-applicable': '– ' };
+
+// Why a metric without a value was not checked.
+const NOT_APPLICABLE: Partial<Record<Gauge['metric'], string>> = {
+  limit_price_deviation: 'not checked: the price collar applies to limit orders with a limit price',
+};
+
 function GaugeRow({ g }: { g: Gauge }) {
   return (
     <li className={`gauge gauge--${g.status}`} data-metric={g.metric} data-status={g.status}>
@@ -61,8 +68,8 @@ function GaugeRow({ g }: { g: Gauge }) {
         {g.limitPct !== null && <div className="gauge__marker" style={{ left: `${g.limitPct}%` }} aria-hidden="true" />}
       </div>
       <div className="gauge__margin">
-        {g.status === 'breach' ? '✕ ' : g.status === 'reducing' ? '↓ ' : g.status === 'headroom' ? '✓ ' : ''}
-        {g.status === 'unchecked' ? 'not checked by this policy' : g.marginText}
+        {MARGIN_MARK[g.status]}
+        {g.status === 'unchecked' ? 'not checked by this policy' : g.status === 'not-applicable' ? NOT_APPLICABLE[g.metric] ?? 'not checked for this order' : g.marginText}
       </div>
     </li>
   );

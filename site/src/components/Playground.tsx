@@ -2,7 +2,7 @@
 // the browser, the decision, a shareable URL and the audit log. No server is involved.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { evaluateWorkspace, type WorkspaceResult } from '../lib/evaluate-workspace';
-import { findPreset, PRESETS, type Preset } from '../lib/presets';
+import { findPreset, matchPreset, PRESET_GROUPS, PRESETS, type Preset } from '../lib/presets';
 import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '../lib/share';
 import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
 import { AuditPanel } from './AuditPanel';
@@ -41,6 +41,25 @@ export function Playground() {
   const wsRef = useRef(ws);
   wsRef.current = ws;
 
+  // On a phone each preset group is a row that scrolls sideways: bring the chosen preset into its
+  // row's view (a preset opened from a link may be far to the right). Only the row scrolls, never the page.
+  const strips = useRef(new Set<HTMLUListElement>());
+  const stripRef = useCallback((el: HTMLUListElement | null) => {
+    if (el) strips.current.add(el);
+  }, []);
+  useEffect(() => {
+    for (const strip of strips.current) {
+      if (!strip.isConnected) {
+        strips.current.delete(strip);
+        continue;
+      }
+      const pressed = strip.querySelector<HTMLElement>('button[aria-pressed="true"]');
+      if (!pressed || strip.scrollWidth <= strip.clientWidth) continue;
+      const left = pressed.offsetLeft - strip.offsetLeft;
+      if (left < strip.scrollLeft || left + pressed.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = Math.max(0, left - 8);
+    }
+  }, [presetId]);
+
   // Restore a shared workspace (`#w=…`) or a preset (`#preset=ID`) from the URL fragment: once on
   // load, before the first evaluation, and again when the user pastes another link into this tab.
   useEffect(() => {
@@ -52,7 +71,7 @@ export function Playground() {
         try {
           const shared = await decodeWorkspace(encoded);
           setWs(shared);
-          setPresetId(PRESETS.find((p) => EDITOR_IDS.every((id) => p.workspace[id] === shared[id]))?.id ?? null);
+          setPresetId(matchPreset(shared)?.id ?? null);
           setLinkProblem(null);
         } catch (e) {
           setLinkProblem(`This link's workspace could not be restored: ${(e as Error).message}. ${initial ? 'Showing the first preset instead.' : 'The workspace is unchanged.'}`);
@@ -123,15 +142,22 @@ export function Playground() {
     <div className="playground">
       <section className="presets" aria-labelledby="presets-title">
         <h2 id="presets-title">Presets</h2>
-        <ul className="presets__list">
-          {PRESETS.map((p) => (
-            <li key={p.id}>
-              <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
-                {p.title}
-              </button>
-            </li>
-          ))}
-        </ul>
+        {PRESET_GROUPS.map(({ group, title }) => (
+          <div key={group} className="presets__group">
+            <h3 className="presets__group-title" id={`presets-group-${group}`}>
+              {title} <span className="presets__swipe">· {PRESETS.filter((p) => p.group === group).length} presets, swipe →</span>
+            </h3>
+            <ul className="presets__list" aria-labelledby={`presets-group-${group}`} data-preset-group={group} ref={stripRef}>
+              {PRESETS.filter((p) => p.group === group).map((p) => (
+                <li key={p.id}>
+                  <button type="button" className="preset" aria-pressed={p.id === presetId} data-preset={p.id} onClick={() => load(p)} disabled={!hydrated}>
+                    {p.title}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
         <p className="presets__story" aria-live="polite">
           {activePreset ? activePreset.story : 'Your own workspace: edit any editor and the decision follows.'}
         </p>

@@ -3,7 +3,7 @@
 import { PolicyEngine, RULE_IDS } from 'policygate-capital';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { findPreset } from './presets';
+import { findPreset, PRESETS } from './presets';
 import { REFERENCE_POLICY_TEXT } from './reference-policy';
 import { exampleInputs, RULES_REFERENCE, type RuleExample } from './rules-reference';
 
@@ -38,6 +38,15 @@ describe('rules reference', () => {
       const preset = findPreset(rule.preset);
       expect(preset, rule.preset).toBeDefined();
       expect(preset!.expect.rules).toContain(rule.id);
+    }
+  });
+
+  it('links every rule that some preset triggers, the v0.2 rules included', () => {
+    for (const rule of RULES_REFERENCE) {
+      if (PRESETS.some((p) => p.expect.rules.includes(rule.id))) expect(rule.preset, rule.id).toBeDefined();
+    }
+    for (const id of ['SYS-003', 'EXEC-003', 'ORD-001', 'ORD-002', 'ORD-003', 'ORD-004', 'ORD-005']) {
+      expect(RULES_REFERENCE.find((r) => r.id === id)?.preset, id).toBeDefined();
     }
   });
 

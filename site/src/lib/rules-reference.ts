@@ -122,6 +122,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['market_data.max_price_age_seconds'],
     message: 'Market data is {age:.3f}s old (limit {max}s).',
     effect: 'DENY at once, in enforce and monitor mode, with no evidence: prices that old cannot be trusted (fail-closed).',
+    preset: 'stale-quote',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  market_data:\n    max_price_age_seconds: 5\n',
       market: { timestamp: '2026-02-18T14:29:50Z' },
@@ -212,6 +213,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['execution.duplicate_window_seconds'],
     message: "Duplicate of order '{intent_id}' within {window}s.",
     effect: 'DENY (never reduced). The latest matching order is the one reported.',
+    preset: 'duplicate-order',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  execution:\n    duplicate_window_seconds: 10\n',
       execution: {
@@ -241,6 +243,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['order.max_order_qty'],
     message: 'Order qty {qty} exceeds limit {max}.',
     effect: 'DENY (an order over a size limit is an error, not a smaller order).',
+    preset: 'fat-finger',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  order:\n    max_order_qty: 5\n',
       expected: { decision: 'DENY', rules: ['ORD-001'], message: 'Order qty 10 exceeds limit 5.', killSwitchTriggered: false },
@@ -256,6 +259,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['order.max_order_notional'],
     message: 'Order notional {n:.2f} exceeds limit {max:.2f}.',
     effect: 'DENY.',
+    preset: 'order-notional',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  order:\n    max_order_notional: 1500\n',
       expected: { decision: 'DENY', rules: ['ORD-002'], message: 'Order notional 2000.00 exceeds limit 1500.00.', killSwitchTriggered: false },
@@ -271,6 +275,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['order.price_collar_pct'],
     message: 'Limit price {limit} is {deviation:.4f} beyond the market price {price} (collar {c:.4f}).',
     effect: 'DENY.',
+    preset: 'price-collar',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  order:\n    price_collar_pct: 0.05\n',
       intent: { order_type: 'limit', limit_price: 220 },
@@ -291,6 +296,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['order.restricted_symbols'],
     message: "Symbol '{SYM}' is restricted.",
     effect: 'DENY.',
+    preset: 'restricted-symbol',
     example: {
       policyPatch: 'version: "0.2"\nlimits:\n  order:\n    restricted_symbols: [GME]\n',
       intent: { instrument: { symbol: 'GME', asset_class: 'equity' } },
@@ -307,6 +313,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     limits: ['instruments.SYM.lot_size'],
     message: 'Order qty {qty} is not a multiple of the lot size {lot}.',
     effect: 'DENY.',
+    preset: 'odd-lot',
     example: {
       policyPatch: 'version: "0.2"\ninstruments:\n  AAPL: {lot_size: 1}\n',
       intent: { qty: 10.5 },

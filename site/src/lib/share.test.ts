@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from './presets';
+import { matchPreset, PRESETS } from './presets';
 import { decodeWorkspace, encodeWorkspace, MAX_SHARED_BYTES, sharedFromHash } from './share';
 import type { Workspace } from './workspace';
 
@@ -18,6 +18,20 @@ describe('share links', () => {
       expect(encoded.length).toBeLessThan(JSON.stringify(p.workspace).length);
       expect(await decodeWorkspace(encoded)).toEqual(p.workspace);
     }
+  });
+
+  it('bring back a preset as that preset, the v0.2 ones included, in a link short enough to paste anywhere', async () => {
+    const v02 = PRESETS.filter((p) => p.group === '0.2');
+    expect(v02.length).toBe(10);
+    for (const p of PRESETS) {
+      const encoded = await encodeWorkspace(p.workspace);
+      expect(encoded.length, p.id).toBeLessThan(2000);
+      expect(matchPreset(await decodeWorkspace(encoded))?.id).toBe(p.id);
+    }
+    // One edited character and the link is the user's own workspace, no longer the preset.
+    const edited = { ...v02[0]!.workspace, intent: v02[0]!.workspace.intent.replace('"qty": 10000', '"qty": 1000') };
+    expect(edited.intent).not.toBe(v02[0]!.workspace.intent);
+    expect(matchPreset(await decodeWorkspace(await encodeWorkspace(edited)))).toBeUndefined();
   });
 
   it('round-trip any text, including non-ASCII and astral characters', async () => {
