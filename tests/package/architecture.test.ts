@@ -31,7 +31,8 @@ describe('source layout', () => {
 
   it('has no import cycle', async () => {
     const graph = await madge(SRC, { fileExtensions: ['ts'], tsConfig: join(SRC, '../tsconfig.json'), excludeRegExp: [/\.test\.ts$/] });
-    expect(Object.keys(graph.obj()).length).toBe(files.length);
+    // Every source file is in the graph (it also lists what they import from outside src/).
+    expect(Object.keys(graph.obj()).filter((f) => !f.startsWith('..') && !f.includes('test-fixtures'))).toHaveLength(files.length);
     expect(graph.circular()).toEqual([]);
   });
 

@@ -46,14 +46,18 @@ describe('the packed package, installed into a fresh project', () => {
     expect(existsSync(join(app, 'node_modules/valibot/package.json'))).toBe(true);
   });
 
-  it('imports by name on Node: both entries export what the workspace build exports; schemas and package.json resolve', async () => {
+  it('imports by name on Node: every entry exports what the workspace build exports; schemas and package.json resolve', async () => {
     writeFileSync(
       join(app, 'smoke.mjs'),
       [
         "import * as core from 'policygate-capital';",
+        "import * as audit from 'policygate-capital/audit';",
+        "import * as schemas from 'policygate-capital/schemas';",
         "import * as node from 'policygate-capital/node';",
         'console.log(JSON.stringify({',
         '  core: Object.keys(core).sort(),',
+        '  audit: Object.keys(audit).sort(),',
+        '  schemas: Object.keys(schemas).sort(),',
         '  node: Object.keys(node).sort(),',
         "  schema: import.meta.resolve('policygate-capital/schemas/policy.json'),",
         "  manifest: import.meta.resolve('policygate-capital/package.json'),",
@@ -66,7 +70,13 @@ describe('the packed package, installed into a fresh project', () => {
     const workspaceCore = Object.keys(await import(pathToFileURL(join(PKG, 'dist/index.js')).href)).sort();
     const workspaceNode = Object.keys(await import(pathToFileURL(join(PKG, 'dist/node.js')).href)).sort();
     expect(printed.core).toEqual(workspaceCore);
-    expect(printed.core).toEqual(expect.arrayContaining(['PolicyEngine', 'evaluate', 'parsePolicy', 'parsePolicyYaml', 'replayEvent']));
+    expect(printed.core).toEqual(expect.arrayContaining(['PolicyEngine', 'PolicyGate', 'evaluate', 'parsePolicy', 'parsePolicyYaml']));
+    // Internals stay internal; the audit API and the valibot schemas have entries of their own.
+    for (const name of ['pyRound', 'pyFixed', 'canonicalJson', 'sha256Hex', 'replayEvent', 'OrderIntentSchema']) expect(printed.core).not.toContain(name);
+    expect(printed.audit).toEqual(Object.keys(await import(pathToFileURL(join(PKG, 'dist/audit.js')).href)).sort());
+    expect(printed.audit).toEqual(expect.arrayContaining(['readAuditLog', 'replayAuditLog', 'replayEvent', 'buildAuditEvent', 'AuditChain']));
+    expect(printed.schemas).toEqual(Object.keys(await import(pathToFileURL(join(PKG, 'dist/schemas.js')).href)).sort());
+    expect(printed.schemas).toEqual(expect.arrayContaining(['OrderIntentSchema', 'PolicySchema', 'DecisionSchema', 'AuditEventSchema']));
     expect(printed.node).toEqual(workspaceNode);
     expect(printed.schema).toBe(pathToFileURL(join(app, 'node_modules/policygate-capital/dist/schemas/policy.json')).href);
     expect(printed.manifest).toBe(pathToFileURL(join(app, 'node_modules/policygate-capital/package.json')).href);

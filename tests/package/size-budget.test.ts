@@ -7,8 +7,12 @@ import { docPage } from './readme-section.js';
 
 const DIST = new URL('../../packages/policygate-capital/dist/index.js', import.meta.url).pathname;
 
-/** Budget for `evaluate` + the policy object parser, in bytes (12 kB) after minify + gzip. */
-export const EVALUATE_BUDGET = 12_000;
+/**
+ * Budget for `evaluate` + the policy object parser, in bytes (15 kB) after minify + gzip. It was
+ * 12 kB for policy DSL v0.1 (8 kB measured); v0.2 (seven more rules, instruments, the clock rules,
+ * the versioned policy schema) measures 13.4 kB.
+ */
+export const EVALUATE_BUDGET = 15_000;
 
 interface Measured {
   minified: number;

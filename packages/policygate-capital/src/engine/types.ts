@@ -77,3 +77,14 @@ export interface ModifyDecision extends DecisionBase {
  * ```
  */
 export type Decision = AllowDecision | DenyDecision | ModifyDecision;
+
+/** The execution-state figures the rules read. */
+export interface ExecutionCounts {
+  killSwitchActive: boolean;
+  globalCount: number;
+  strategyCount: number;
+  /** v0.2: the recent order this one duplicates (EXEC-003), or null. */
+  duplicateOf?: string | null;
+  /** v0.2: the market data's age in seconds when `max_price_age_seconds` is set, else null. */
+  priceAge?: number | null;
+}

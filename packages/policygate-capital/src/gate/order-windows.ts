@@ -95,10 +95,10 @@ export class OrderWindows {
 
   /** Order counts at `now` (null: before the first check, nothing evicted) for a strategy or none. */
   counts(now: number | null, strategy: string | undefined): { global: number; strategy: number } {
-    const global = now === null ? this.all.size : this.globalCount(now);
+    const total = now === null ? this.all.size : this.globalCount(now);
     const w = strategy === undefined ? undefined : this.byStrategy.get(strategy);
     if (w !== undefined && now !== null) w.evict(now - ORDER_WINDOW_US);
-    return { global, strategy: w?.size ?? 0 };
+    return { global: total, strategy: w?.size ?? 0 };
   }
 
   /**

@@ -13,7 +13,7 @@ import { describeIssues, FileError, formatBytes, loadPolicyFile, MAX_FILE_BYTES,
 import { formatHelp, UsageError, type OptionSpecs } from './args.js';
 import type { AuditWriter } from './audit.js';
 import { MAX_LINE_BYTES } from './limits.js';
-import { describeError, EXIT, formatJson, LineWriter, runCommand } from './output.js';
+import { describeError, EXIT, formatJson, LineWriter, runCommand, type CliIo } from './output.js';
 
 const COMMAND = 'policygate-eval';
 
@@ -48,12 +48,7 @@ const HELP = formatHelp(
   ].join('\n'),
 );
 
-/** The process streams a command uses (the bins pass `process`'s). */
-export interface CliIo {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable & { isTTY?: boolean };
-}
+export type { CliIo } from './output.js';
 
 /** The state every intent of a run is evaluated against. */
 interface RunState {

@@ -1,11 +1,17 @@
 // What the bins print: JSON with sorted keys, errors for people, and writes that respect
 // back-pressure and a closed pipe (`policygate-eval … | head -1` must not crash).
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { PolicyGateError } from '../../errors.js';
 import { CanonicalWriter } from '../../util/canonical-json.js';
 import { parseOptions, UsageError, type OptionSpecs, type ParsedOptions } from './args.js';
-import type { CliIo } from './eval.js';
 import { ENGINE_VERSION } from '../../version.js';
+
+/** The process streams a command uses (the bins pass `process`'s). */
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+}
 
 /**
  * Process exit codes shared by both bins (the seed's: 0 ALLOW/MODIFY or all matched, 1 DENY or

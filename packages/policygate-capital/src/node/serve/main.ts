@@ -163,11 +163,15 @@ async function loadGate(engine: PolicyEngine, opts: { portfolio?: string; market
 }
 
 function readOpenApi(): unknown {
-  try {
-    return JSON.parse(readFileSync(new URL('../../schemas/openapi.json', import.meta.url), 'utf8'));
-  } catch {
-    return undefined; // an unbuilt tree: GET /openapi.json answers 404
+  // The bin is bundled into dist/bin/; the document is dist/schemas/openapi.json (written by the build).
+  for (const path of ['../schemas/openapi.json', '../../schemas/openapi.json']) {
+    try {
+      return JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+    } catch {
+      // try the next place
+    }
   }
+  return undefined; // an unbuilt tree: GET /openapi.json answers 404
 }
 
 async function importAdapter(): Promise<typeof import('@hono/node-server')> {
