@@ -10,6 +10,7 @@ const entries = {
   index: 'src/index.ts',
   node: 'src/node/index.ts',
   server: 'src/server/index.ts',
+  redis: 'src/redis/index.ts',
   'bin/policygate-eval': 'src/node/bin/policygate-eval.ts',
   'bin/policygate-replay': 'src/node/bin/policygate-replay.ts',
   'bin/policygate-serve': 'src/node/serve/bin.ts',
@@ -20,7 +21,7 @@ const input = Object.fromEntries(
     .map(([name, file]) => [name, pkg + file]),
 );
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
-const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$)/.test(id);
+const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$|redis$|@redis\/)/.test(id);
 const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => !name.startsWith('bin/')));
 // The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
 const isBin = (chunk) => chunk.isEntry && chunk.name.startsWith('bin/');

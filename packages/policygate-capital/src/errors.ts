@@ -28,6 +28,7 @@ export interface Issue {
  * - `ERR_GATE_POLICY_MISMATCH` — restoring a snapshot taken under another policy without `allowPolicyChange`.
  * - `ERR_FILE_NOT_FOUND` — a file the Node entry was asked to read does not exist (`FileError`).
  * - `ERR_FILE_READ` — a file could not be read, or is not valid UTF-8, or is too large (`FileError`).
+ * - `ERR_STATE_STORE` — a shared gate's state store (Redis) did not answer within the bound, or its book is missing or unusable: nothing was applied.
  */
 export type ErrorCode =
   | 'ERR_VALIDATION'
@@ -40,7 +41,8 @@ export type ErrorCode =
   | 'ERR_GATE_NOT_PENDING'
   | 'ERR_GATE_POLICY_MISMATCH'
   | 'ERR_FILE_NOT_FOUND'
-  | 'ERR_FILE_READ';
+  | 'ERR_FILE_READ'
+  | 'ERR_STATE_STORE';
 
 /**
  * Base class of every error the SDK throws. `code` is stable and safe to switch on (see {@link ErrorCode}).
