@@ -70,11 +70,22 @@ export class BookStore {
   private async send(what: string, args: string[], deadline: number): Promise<unknown> {
     const left = deadline - performance.now();
     if (left <= 0) throw new StoreTimeout(what, 0);
+    // Our own timer: node-redis's per-command `timeout` does not fire for a command already written
+    // to a socket whose peer is frozen (SIGSTOP). A command that times out here may still run later;
+    // the commit script refuses it past the deadline, and the caller treats the outcome as unknown.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeout(what, left)), Math.ceil(left));
+    });
     try {
-      return await this.transport.send(args, this.keys.head, Math.ceil(left));
+      const sent = this.transport.send(args, this.keys.head, Math.ceil(left));
+      sent.catch(() => undefined); // its late rejection, once the timer has won, is not an unhandled one
+      return await Promise.race([sent, timeout]);
     } catch (e) {
       if ((e as Error)?.name === 'TimeoutError') throw new StoreTimeout(what, left);
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
