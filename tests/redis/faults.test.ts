@@ -124,6 +124,37 @@ describe('RedisGate under faults', () => {
     expect(await gate.snapshot()).toEqual(replay.snapshot);
   });
 
+  it('Redis lost its last commits (as appendfsync everysec can) and others committed since: a gate holding them reloads the book', async () => {
+    const server = new RedisServer();
+    servers.push(server);
+    await server.start();
+    const engine = await PolicyEngine.fromYaml(POLICY_YAML);
+    const a = await RedisGate.open(engine, { url: server.url, book: 'lost', portfolio: PORTFOLIO, market: MARKET, timeoutMs: 2000 });
+    gates.push(a);
+    for (let i = 0; i < 5; i++) await a.check(intentAt(`a${i}`, i));
+    await a.applyFill({ symbol: 'AAPL', side: 'buy', qty: 7, price: 200 });
+    expect(a.version).toBe(6);
+    // What a crash after an unsynced second leaves: the last two commits gone.
+    const { createClient } = await import('redis');
+    const raw = createClient({ url: server.url });
+    await raw.connect();
+    const kept = await raw.xRange('policygate:{lost}:ops', '-', '4-0');
+    await raw.del('policygate:{lost}:ops'); // rebuilt without them (XDEL would keep the stream's last id)
+    for (const e of kept) await raw.xAdd('policygate:{lost}:ops', e.id, e.message);
+    await raw.hSet('policygate:{lost}:head', { v: '4', id: kept[3]!.message.id! });
+    await raw.close();
+    const b = await RedisGate.open(engine, { url: server.url, book: 'lost', portfolio: PORTFOLIO, timeoutMs: 2000 });
+    gates.push(b);
+    await b.check(intentAt('b0', 10));
+    await b.check(intentAt('b1', 11)); // versions 5 and 6 again, other operations
+    const d = await a.check(intentAt('a5', 12));
+    expect(isStoreDenial(d), JSON.stringify(d.violations)).toBe(false);
+    const replay = await replayBook(server.url, 'lost');
+    expect(strip(d)).toEqual(strip(replay.decisions.get('a5')!));
+    expect(replay.snapshot.portfolio!.positions).toEqual({}); // the lost fill is not held by anyone
+    expect(await a.snapshot()).toEqual(replay.snapshot);
+  });
+
   it('a proxy that drops connections mid-reply: no operation is applied twice, and the gate ends on the book’s state', async () => {
     const server = new RedisServer();
     servers.push(server);

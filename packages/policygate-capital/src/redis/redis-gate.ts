@@ -362,7 +362,7 @@ export class RedisGate {
             return { value };
           case 'conflict':
             replica.rollback();
-            await this.catchUp(reply.missed, reply.version, deadline);
+            await this.catchUp(reply.missed, reply.version, deadline, reply.id);
             continue;
           case 'expired':
             replica.rollback();
@@ -384,13 +384,18 @@ export class RedisGate {
   }
 
   /** Applies operations others committed (from a conflict reply, then the stream for the rest). */
-  private async catchUp(missed: CommittedOp[], headVersion: number, deadline: number): Promise<void> {
+  private async catchUp(missed: CommittedOp[], headVersion: number, deadline: number, headId?: string): Promise<void> {
     try {
       this.replica.catchUp(missed);
       while (this.replica.version < headVersion) {
         const more = await this.store.range(this.replica.version + 1, '+', 1000, deadline);
         if (more.length === 0) throw new ReplicaGap(`the stream ends before version ${headVersion}`);
         this.replica.catchUp(more);
+      }
+      // Ahead of the book, or at its version with another op: Redis lost commits (a crash under
+      // appendfsync everysec, a failover) and others committed since. The book is the truth.
+      if (this.replica.version > headVersion || (headId !== undefined && this.replica.version === headVersion && this.replica.headId !== headId)) {
+        throw new ReplicaGap(`this process holds version ${this.replica.version}, the book ${headVersion}: the store lost commits`);
       }
     } catch (e) {
       if (!(e instanceof ReplicaGap)) throw e;
@@ -413,7 +418,7 @@ export class RedisGate {
     } else {
       const head = await this.store.head(deadline);
       if (head === null) throw new Error(`the book ${this.store.keys.book} is missing from Redis`);
-      await this.catchUp(entries, head.version, deadline);
+      await this.catchUp(entries, head.version, deadline, head.id);
     }
     this.stale = false;
   }
