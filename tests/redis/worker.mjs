@@ -9,7 +9,7 @@ const { URL: url, BOOK: book, POLICY: policy, WORKER, COUNT, PORTFOLIO, MARKET }
 const w = Number(WORKER);
 const count = Number(COUNT);
 const engine = await PolicyEngine.fromYaml(policy);
-const gate = await RedisGate.open(engine, { url, book, portfolio: JSON.parse(PORTFOLIO), market: JSON.parse(MARKET), timeoutMs: 5000, snapshotEvery: 200, keepHistory: -1 });
+const gate = await RedisGate.open(engine, { url, book, portfolio: JSON.parse(PORTFOLIO), market: JSON.parse(MARKET), timeoutMs: 20_000, snapshotEvery: 200, keepHistory: -1 });
 const base = Date.parse('2026-02-18T14:30:00Z');
 const decisions = {};
 const symbols = ['AAPL', 'MSFT'];
