@@ -14,6 +14,7 @@ const entries = {
   schemas: 'src/schemas.ts',
   node: 'src/node/index.ts',
   server: 'src/server/index.ts',
+  redis: 'src/redis/index.ts',
   // The batched FileAuditSink's writer thread: its own file, started by URL (new Worker(new URL(…))).
   'node/audit-sink/writer-thread': 'src/node/audit-sink/writer-thread.ts',
 };
@@ -31,9 +32,9 @@ const existing = (files) =>
 const input = existing(entries);
 const binInput = existing(bins);
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
-const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$)/.test(id);
+const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$|redis$|@redis\/)/.test(id);
 // Declarations for the entries a user imports (not the bins, not the writer thread).
-const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => ['index', 'audit', 'schemas', 'node', 'server'].includes(name)));
+const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => ['index', 'audit', 'schemas', 'node', 'server', 'redis'].includes(name)));
 
 // The bins are bundled with their dependencies: a one-shot `policygate-eval` spent more time loading
 // modules (yaml alone is ~70 files of CommonJS) than deciding (bench/cli-start.mjs). yaml's ES module

@@ -26,7 +26,7 @@ export default defineConfig({
         : [],
       plugins: [
         starlightTypeDoc({
-          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/audit/index.ts`, `${pkg}src/schemas.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`],
+          entryPoints: [`${pkg}src/index.ts`, `${pkg}src/audit/index.ts`, `${pkg}src/schemas.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`, `${pkg}src/redis/index.ts`],
           tsconfig: `${pkg}tsconfig.json`,
           output: 'docs/api',
           sidebar: { label: 'API reference', collapsed: true },
@@ -44,6 +44,7 @@ export default defineConfig({
             { label: 'Audit trail and replay', slug: 'docs/audit' },
             { label: 'Command line', slug: 'docs/cli' },
             { label: 'HTTP service', slug: 'docs/serve' },
+            { label: 'Shared state on Redis', slug: 'docs/redis' },
             { label: 'Runtimes and bundlers', slug: 'docs/runtimes' },
           ],
         },

@@ -12,6 +12,7 @@ const PAGES = [
   ['/docs/audit/', 'Audit trail and replay'],
   ['/docs/cli/', 'Command line'],
   ['/docs/serve/', 'HTTP service'],
+  ['/docs/redis/', 'Shared state on Redis'],
   ['/docs/runtimes/', 'Runtimes and bundlers'],
   ['/docs/performance/', 'Performance'],
   ['/docs/security/', 'Security'],

@@ -29,6 +29,7 @@ export interface Issue {
  * - `ERR_FILE_NOT_FOUND` — a file the Node entry was asked to read does not exist (`FileError`).
  * - `ERR_FILE_READ` — a file could not be read, or is not valid UTF-8 (`FileError`).
  * - `ERR_TOO_LARGE` — an input over its documented size limit, refused before it is read whole (`FileError`).
+ * - `ERR_STATE_STORE` — a shared gate's state store (Redis) did not answer within the bound, or its book is missing or unusable: nothing was applied.
  */
 export type ErrorCode =
   | 'ERR_VALIDATION'
@@ -42,7 +43,8 @@ export type ErrorCode =
   | 'ERR_GATE_POLICY_MISMATCH'
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_READ'
-  | 'ERR_TOO_LARGE';
+  | 'ERR_TOO_LARGE'
+  | 'ERR_STATE_STORE';
 
 /**
  * Base class of every error the SDK throws. `code` is stable and safe to switch on (see {@link ErrorCode}).

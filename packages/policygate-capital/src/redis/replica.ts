@@ -1,0 +1,154 @@
+// Replica: one process's copy of a book — a PolicyGate holding the committed operations up to a
+// version, plus at most one tentative operation being committed. Rolling a tentative operation back
+// restores the last local base snapshot and re-applies the committed operations after it, so the
+// base is refreshed every so often: after max(baseEvery, size/4) operations, where size is the number
+// of entries in the last base (orders, violations, positions, kill-switch events). A snapshot and a
+// restore cost O(size) while an operation costs O(1), so this bounds both the amortized cost of
+// taking bases and the replay a rollback needs.
+import { PolicyGate, type GateCheck, type GateSnapshot, type PolicyEngine } from '../index.js';
+import { applyBookOp, type BookOp, type BookOpResult, type CommittedOp } from './ops.js';
+
+/** The op id of version 0 (the book's creation). */
+export const GENESIS_ID = 'genesis';
+
+/** Thrown when committed operations cannot be applied in order (a gap, or a history that diverged). */
+export class ReplicaGap extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaGap';
+  }
+}
+
+/**
+ * A process's local copy of a book at a committed version (and id), able to apply one operation
+ * tentatively and to take it back.
+ */
+export class Replica {
+  private gateNow: PolicyGate;
+  private base: GateSnapshot;
+  private since: BookOp[] = [];
+  private tentative = false;
+  private rebaseAfter: number;
+  private versionNow: number;
+  private idNow: string;
+
+  /**
+   * @param baseEvery how many commits between local base snapshots (a rollback re-applies at most this many)
+   */
+  constructor(
+    private readonly engine: PolicyEngine,
+    snapshot: GateSnapshot | string,
+    version: number,
+    id: string,
+    private readonly baseEvery = 16,
+  ) {
+    this.gateNow = PolicyGate.restore(engine, snapshot);
+    this.base = this.gateNow.snapshot();
+    this.rebaseAfter = Math.max(baseEvery, sizeOf(this.base) / 4);
+    this.versionNow = version;
+    this.idNow = id;
+  }
+
+  /** The committed version this replica holds (a tentative operation is not counted). */
+  get version(): number {
+    return this.versionNow;
+  }
+
+  /** The id of the operation at {@link Replica.version}. */
+  get headId(): string {
+    return this.idNow;
+  }
+
+  /** The local gate (read it only when no operation is tentative). */
+  get gate(): PolicyGate {
+    return this.gateNow;
+  }
+
+  /** Whether an operation is applied but not yet confirmed or rolled back. */
+  get pending(): boolean {
+    return this.tentative;
+  }
+
+  /**
+   * Applies `op` tentatively (a check with `checkDetailed` when `detailed`). A method that throws (a malformed fill) leaves the replica as it was.
+   *
+   * @throws what the gate method throws.
+   */
+  applyTentative(op: BookOp, detailed = false): BookOpResult | GateCheck {
+    if (this.tentative) throw new Error('Replica: an operation is already tentative');
+    try {
+      // checkDetailed changes the gate exactly as check does; it also copies the state decided on.
+      const result = detailed && op.op === 'check' ? this.gateNow.checkDetailed(op.intent, op.market) : applyBookOp(this.gateNow, op);
+      this.tentative = true;
+      return result;
+    } catch (e) {
+      this.restoreBase(); // the gate's methods validate before they change anything; be sure anyway
+      throw e;
+    }
+  }
+
+  /** The tentative operation committed at `version` with `id`. */
+  confirm(op: BookOp, version: number, id: string): void {
+    if (!this.tentative) throw new Error('Replica: nothing to confirm');
+    if (version !== this.versionNow + 1) throw new ReplicaGap(`confirmed version ${version} does not follow ${this.versionNow}`);
+    this.tentative = false;
+    this.versionNow = version;
+    this.idNow = id;
+    this.since.push(op);
+    if (this.since.length >= this.rebaseAfter) this.rebase();
+  }
+
+  /** Takes the tentative operation back (if any): the gate is again the committed state. */
+  rollback(): void {
+    if (!this.tentative) return;
+    this.tentative = false;
+    this.restoreBase();
+  }
+
+  /**
+   * Applies operations committed by others, which must follow this replica's version without a gap.
+   *
+   * @throws {ReplicaGap} on a gap or an operation that cannot be applied (the caller reloads).
+   */
+  catchUp(ops: readonly CommittedOp[]): void {
+    if (this.tentative) throw new Error('Replica: roll back before catching up');
+    for (const c of ops) {
+      if (c.version <= this.versionNow) continue; // already held
+      if (c.version !== this.versionNow + 1) throw new ReplicaGap(`missing operations ${this.versionNow + 1}..${c.version - 1}`);
+      try {
+        applyBookOp(this.gateNow, c.op);
+      } catch (e) {
+        // A committed operation was applied by its committer on this very state: if it throws here the
+        // histories diverged, and only a reload from the store can tell what is true.
+        this.restoreBase();
+        throw new ReplicaGap(`committed operation ${c.version} (${c.id}) cannot be applied: ${(e as Error)?.message}`);
+      }
+      this.since.push(c.op);
+      this.versionNow = c.version;
+      this.idNow = c.id;
+    }
+    if (this.since.length >= this.rebaseAfter) this.rebase();
+  }
+
+  /** The committed state as a snapshot (evicts expired window entries, which changes no decision). */
+  snapshot(): GateSnapshot {
+    if (this.tentative) throw new Error('Replica: an operation is tentative');
+    return this.gateNow.snapshot();
+  }
+
+  private rebase(): void {
+    this.base = this.gateNow.snapshot();
+    this.since = [];
+    this.rebaseAfter = Math.max(this.baseEvery, sizeOf(this.base) / 4);
+  }
+
+  private restoreBase(): void {
+    const gate = PolicyGate.restore(this.engine, this.base);
+    for (const op of this.since) applyBookOp(gate, op);
+    this.gateNow = gate;
+  }
+}
+
+function sizeOf(s: GateSnapshot): number {
+  return s.orders.length + s.violations.length + s.pending.length + s.kill_switch.history.length + Object.keys(s.portfolio?.positions ?? {}).length;
+}
