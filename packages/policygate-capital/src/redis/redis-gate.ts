@@ -16,7 +16,8 @@
 import { PolicyGate, PolicyGateError, type Decision, type EquityUpdate, type Fill, type GateCheck, type GateSnapshot, type KillSwitchState, type MarketSnapshot, type OrderIntent, type PolicyEngine, type PortfolioState } from '../index.js';
 import { BookKeys } from './keys.js';
 import type { BookOp, CommittedOp } from './ops.js';
-import { GENESIS_ID, Replica, ReplicaGap } from './replica.js';
+import { GENESIS_ID, loadReplica, Replica, ReplicaGap } from './replica.js';
+import { describe, intentIdOf, unavailableDecision } from './fail-closed.js';
 import { BookStore, transportFor, type RedisTransport } from './store.js';
 import { TurnQueue } from './turns.js';
 
@@ -431,62 +432,10 @@ export class RedisGate {
   }
 }
 
-/** Loads the book: the saved snapshot, then every operation after it. */
-async function loadReplica(engine: PolicyEngine, store: BookStore, deadline: number): Promise<Replica> {
-  for (let attempt = 0; ; attempt++) {
-    const snap = await store.snapshot(deadline);
-    if (snap === null) throw new Error(`the book ${store.keys.book} is missing from Redis`);
-    const entries: CommittedOp[] = [];
-    for (let from = Math.max(snap.version, 1); ; ) {
-      const more = await store.range(from, '+', 1000, deadline);
-      entries.push(...more);
-      if (more.length < 1000) break;
-      from = more[more.length - 1]!.version + 1;
-    }
-    let id = GENESIS_ID;
-    if (snap.version > 0) {
-      if (entries[0]?.version !== snap.version) {
-        if (attempt < 3) continue; // a newer snapshot trimmed the stream between the two reads
-        throw new Error(`the stream does not hold the snapshot's version ${snap.version}`);
-      }
-      id = entries.shift()!.id;
-    }
-    const replica = new Replica(engine, snap.json, snap.version, id);
-    replica.catchUp(entries);
-    return replica;
-  }
-}
-
 class InputError extends Error {
   constructor(override readonly cause: unknown) {
     super('input');
   }
-}
-
-function intentIdOf(intent: unknown): string {
-  try {
-    const id = (intent as { intent_id?: unknown } | null)?.intent_id;
-    return typeof id === 'string' ? id : '';
-  } catch {
-    return '';
-  }
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** The fail-closed answer: DENY whatever `defaults.decision` says; not counted anywhere (nothing was committed). */
-function unavailableDecision(intentId: string, why: string, started: number): Decision {
-  return {
-    decision: 'DENY',
-    intent_id: intentId,
-    modified_intent: null,
-    violations: [{ rule_id: 'SYS-002', severity: 'CRIT', message: `Evaluation error: state store unavailable (${why}); the order is not approved.`, inputs: {}, computed: {} }],
-    evidence: [],
-    eval_ms: Math.round((performance.now() - started) * 1000) / 1000,
-    kill_switch_triggered: false,
-  };
 }
 
 async function importRedis(): Promise<typeof import('redis')> {

@@ -7,6 +7,7 @@
 // taking bases and the replay a rollback needs.
 import { PolicyGate, type GateCheck, type GateSnapshot, type PolicyEngine } from '../index.js';
 import { applyBookOp, type BookOp, type BookOpResult, type CommittedOp } from './ops.js';
+import type { BookStore } from './store.js';
 
 /** The op id of version 0 (the book's creation). */
 export const GENESIS_ID = 'genesis';
@@ -152,3 +153,30 @@ export class Replica {
 function sizeOf(s: GateSnapshot): number {
   return s.orders.length + s.violations.length + s.pending.length + s.kill_switch.history.length + Object.keys(s.portfolio?.positions ?? {}).length;
 }
+
+/** Loads the book: the saved snapshot, then every operation after it. */
+export async function loadReplica(engine: PolicyEngine, store: BookStore, deadline: number): Promise<Replica> {
+  for (let attempt = 0; ; attempt++) {
+    const snap = await store.snapshot(deadline);
+    if (snap === null) throw new Error(`the book ${store.keys.book} is missing from Redis`);
+    const entries: CommittedOp[] = [];
+    for (let from = Math.max(snap.version, 1); ; ) {
+      const more = await store.range(from, '+', 1000, deadline);
+      entries.push(...more);
+      if (more.length < 1000) break;
+      from = more[more.length - 1]!.version + 1;
+    }
+    let id = GENESIS_ID;
+    if (snap.version > 0) {
+      if (entries[0]?.version !== snap.version) {
+        if (attempt < 3) continue; // a newer snapshot trimmed the stream between the two reads
+        throw new Error(`the stream does not hold the snapshot's version ${snap.version}`);
+      }
+      id = entries.shift()!.id;
+    }
+    const replica = new Replica(engine, snap.json, snap.version, id);
+    replica.catchUp(entries);
+    return replica;
+  }
+}
+
