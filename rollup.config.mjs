@@ -101,6 +101,10 @@ export default [
     // One file per module (entries keep their names): a bundler then drops what an app does not
     // import, e.g. the YAML parser when only `evaluate` + `parsePolicy` are used (tests/package/size-budget.test.ts).
     output: { dir: pkg + 'dist', format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: pkg + 'src', sourcemap: false },
+    // The package has no side effects ("sideEffects": false): an import whose bindings are all unused
+    // (a type-only use, a re-export chain) is dropped instead of left as a bare `import 'valibot';`,
+    // which bundlers warn about.
+    treeshake: { moduleSideEffects: false },
     plugins: [typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist', noEmitOnError: true }), recordOutput],
   },
   // One build per bin, so that what a command loads at start is one file (chunks shared by both bins
