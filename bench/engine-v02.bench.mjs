@@ -8,7 +8,7 @@ import { PolicyEngine, parseExecutionState } from '../packages/policygate-capita
 import { engine, execution, intent, market, policyText, portfolio } from './state.mjs';
 
 const v02Text = policyText.replace(/version: "?0\.1"?/, 'version: "0.2"').replace(
-  /  kill_switch:\n/,
+  / {2}kill_switch:\n/,
   `  order:
     max_order_qty: 100000
     max_order_notional: 10000000

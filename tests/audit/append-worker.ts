@@ -3,7 +3,7 @@
 // starts appending at the same moment, then prints one JSON line: its chain head and counters.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { PolicyEngine, PolicyGateError } from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine, type PolicyGateError } from '../../packages/policygate-capital/src/index.js';
 import { createAuditedEvaluator } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileAuditSink, type FileAuditSinkMode } from '../../packages/policygate-capital/src/node/index.js';
 

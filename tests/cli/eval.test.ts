@@ -318,6 +318,7 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     // util-linux `script` runs the command on a pseudo-terminal (stderr is a TTY) and copies it to our stdout.
     const tty = await runCommand('script', ['-q', '-e', '-c', command, '/dev/null']);
     expect(tty.code, tty.stderr).toBe(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is what is tested
     expect(tty.stdout).toMatch(/\r\x1b\[Kpolicygate-eval: \d+ evaluated: ALLOW \d+, MODIFY \d+, DENY \d+…/);
     expect(tty.stdout).toContain(`policygate-eval: ${n} evaluated: `);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(n);
@@ -358,6 +359,7 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     const big = join(tmp.dir, 'big.jsonl');
     if (!existsSync(big)) writeFileSync(big, Array.from({ length: 12_000 }, (_, i) => intentLines[i % intentLines.length]).join('\n') + '\n');
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
     const command = [process.execPath, binPath('policygate-eval'), ...stateArgs, '--intents', big].map(quote).join(' ') + ' | head -n 1; echo "eval exit ${PIPESTATUS[0]}" >&2';
     const ran = await runCommand('bash', ['-c', command]);
     expect(ran.stdout.trimEnd().split('\n')).toHaveLength(1);

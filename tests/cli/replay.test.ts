@@ -219,7 +219,7 @@ describe('policygate-replay errors: exit 2', () => {
 
   it('gives the line and column of a policy error', async () => {
     const bad = write('bad.yaml', 'limits:\n  exposure:\n    max_position_pct: two\n');
-    expect(expectError(await runBin('policygate-replay', ['--policy', bad, '--audit-log', REFERENCE]))).toMatch(/^policygate-replay: invalid policy in .*bad\.yaml:\n(.*\n)*  limits\.exposure\.max_position_pct \(line 3, column 23\): /);
+    expect(expectError(await runBin('policygate-replay', ['--policy', bad, '--audit-log', REFERENCE]))).toMatch(/^policygate-replay: invalid policy in .*bad\.yaml:\n(.*\n)* {2}limits\.exposure\.max_position_pct \(line 3, column 23\): /);
   });
 
   it('refuses a tolerance that is not a relative tolerance', async () => {

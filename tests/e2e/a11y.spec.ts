@@ -93,14 +93,14 @@ test('the playground works from the keyboard alone, and Tab never gets stuck in 
   while ((await focused()) !== 'policy' && steps++ < 40) await page.keyboard.press('Tab');
   expect(await focused()).toBe('policy');
   const firstLine = page.locator('[data-editor-panel="policy"] .cm-line').first();
-  const before = await firstLine.innerText();
+  const before = await firstLine.textContent();
   await page.keyboard.press('Tab');
   expect(await focused()).toBe('intent');
   // No tab went into the policy: its first line (where the cursor was) is unchanged, and after the
   // playground's 250 ms debounce the engine still evaluates the preset's exact policy text. (The
   // editor's rendered text as a whole depends on how far the page has scrolled: CodeMirror renders
   // only the lines in view.)
-  expect(await firstLine.innerText()).toBe(before);
+  expect(await firstLine.textContent()).toBe(before);
   await page.waitForTimeout(500);
   await expect(page.getByTestId('decision')).toHaveAttribute('data-stale', 'false');
   await expect(page.getByTestId('policy-hash')).toHaveText(sha256(findPreset('drawdown')!.workspace.policy));

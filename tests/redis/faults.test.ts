@@ -188,7 +188,7 @@ describe('RedisGate under faults', () => {
       // The gate's own state, once the network is healthy and it reads the book again, is the
       // replay's: no fill counted twice.
       proxy.armed = false;
-      let snap;
+      let snap: Awaited<ReturnType<typeof gate.snapshot>> | undefined;
       for (let a = 0; snap === undefined && a < 40; a++) snap = await gate.snapshot().catch(() => new Promise<undefined>((r) => setTimeout(r, 50)));
       expect(snap).toEqual(replay.snapshot);
       void fillErrors;

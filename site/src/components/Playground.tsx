@@ -47,6 +47,7 @@ export function Playground() {
   const stripRef = useCallback((el: HTMLUListElement | null) => {
     if (el) strips.current.add(el);
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: presetId is the trigger (the pressed button is read from the DOM after it changes)
   useEffect(() => {
     for (const strip of strips.current) {
       if (!strip.isConnected) {

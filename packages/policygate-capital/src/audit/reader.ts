@@ -1,6 +1,6 @@
 // Reading JSONL audit text: every good line becomes an event, every bad line a problem with its line
 // number, and the hash chains of the lines that carry them are verified. Never gives up on a file.
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { formatPath, issueMessage, pathKeys } from '../model/issues.js';
 import type { ChainHead } from './chain.js';
 import { AuditEventSchema, type AuditEvent } from './schema.js';

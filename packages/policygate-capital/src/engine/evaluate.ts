@@ -1,10 +1,10 @@
 // Evaluation (docs: /docs/semantics/): SYS-001, unreadable timestamps, SYS-003, metrics, the rules in
 // order, the evidence, the kill-switch flag and the decision. Pure and deterministic; never throws
 // (errors are decisions: SYS-002).
-import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState, RecentOrder } from '../model/schemas.js';
+import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState, } from '../model/schemas.js';
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
-import { pyFixed, pyRound } from '../util/py-round.js';
+import { pyRound } from '../util/py-round.js';
 import { certified, currentQuantity, exactHoldings, isValidPrice, metricsFromSums, own, scanHoldings, Scratch, type HoldingsSums, type Metrics, type Multipliers } from './metrics.js';
 import { onlyReduces, orderFigures, RULES, type OrderFigures, type RuleContext } from './rules.js';
 import type { Decision, Evidence, ExecutionCounts, Violation } from './types.js';

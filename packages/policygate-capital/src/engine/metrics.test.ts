@@ -118,7 +118,7 @@ describe('scanHoldings per call: compensated sums and the remembered key layout'
     const accounts = [{ A: 1, B: 2 }, { C: 3, A: -1 }, { D: 4 }, { B: 1, C: 1, D: 1 }].map((p) => buildRecord(Object.entries(p)));
     const want = accounts.map((p) => reference(p, prices, 'X'));
     for (let round = 0; round < 4; round++) {
-      accounts.forEach((p, i) => expect(scan(p, prices, 'X')).toMatchObject(want[i]!));
+      for (const [i, p] of accounts.entries()) expect(scan(p, prices, 'X')).toMatchObject(want[i]!);
     }
     accounts[1]!.A = -2; // a value changed in place: read, not remembered
     expect(scan(accounts[1]!, prices, 'X').net).toBe(70);

@@ -133,7 +133,9 @@ class Layout {
     readonly priceKeys: readonly string[],
   ) {
     const index = new Map<string, number>();
-    priceKeys.forEach((k, j) => index.set(k, j));
+    priceKeys.forEach((k, j) => {
+      index.set(k, j);
+    });
     this.priceIndex = Int32Array.from(positionKeys, (k) => index.get(k) ?? -1);
   }
 

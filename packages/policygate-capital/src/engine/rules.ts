@@ -43,7 +43,9 @@ export const isPricedLimit = (intent: OrderIntent): boolean => intent.order_type
 export function orderFigures(intent: OrderIntent, price: number, multiplier: number): OrderFigures {
   if (!isPricedLimit(intent)) return { price, notional: intent.qty * price * multiplier, deviation: null };
   const limit = intent.limit_price!;
-  const orderPrice = limit > price ? limit : price;
+  // A limit price the schema would refuse must not pass the collar unnoticed (NaN compares false).
+  if (!(limit >= 0 && limit < Infinity)) throw new Error(`intent.limit_price must be a finite number >= 0, got ${String(limit)}`);
+  const orderPrice = Math.max(limit, price);
   return {
     price: orderPrice,
     notional: intent.qty * orderPrice * multiplier,

@@ -1,4 +1,4 @@
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { ValidationError } from '../errors.js';
 import { toIssues } from './issues.js';
 import {

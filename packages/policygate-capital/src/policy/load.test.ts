@@ -70,7 +70,7 @@ describe('parsePolicyYaml', () => {
   it('points an unknown field at its key, a missing one at its parent', () => {
     const unknown = issuesOf(() => parsePolicyYaml(minimal.replace('  loss:', '  lossy: 1\n  loss:')));
     expect(unknown).toEqual([{ path: 'limits.lossy', message: 'unknown field (did you mean "loss"?)', line: 3, column: 3 }]);
-    const missing = issuesOf(() => parsePolicyYaml(minimal.replace(/  kill_switch.*\n/, '')));
+    const missing = issuesOf(() => parsePolicyYaml(minimal.replace(/ {2}kill_switch.*\n/, '')));
     expect(missing).toEqual([{ path: 'limits.kill_switch', message: 'missing required field', line: 2, column: 3 }]);
   });
 

@@ -15,10 +15,10 @@
 //   reads the stream first: if the operation did commit it is applied once, from the stream.
 import { PolicyGate, PolicyGateError, type Decision, type EquityUpdate, type Fill, type GateCheck, type GateSnapshot, type KillSwitchState, type MarketSnapshot, type OrderIntent, type PolicyEngine, type PortfolioState } from '../index.js';
 import { BookKeys } from './keys.js';
-import type { BookOp, CommittedOp } from './ops.js';
-import { GENESIS_ID, loadReplica, Replica, ReplicaGap } from './replica.js';
+import type { BookOp, BookOpResult, CommittedOp } from './ops.js';
+import { GENESIS_ID, loadReplica, type Replica, ReplicaGap } from './replica.js';
 import { describe, intentIdOf, unavailableDecision } from './fail-closed.js';
-import { BookStore, transportFor, type RedisTransport } from './store.js';
+import { BookStore, transportFor, type CommitReply, type RedisTransport } from './store.js';
 import { TurnQueue } from './turns.js';
 
 /**
@@ -340,14 +340,14 @@ export class RedisGate {
         // A fresh copy per attempt: what the gate sees is exactly what the stream holds.
         const op = JSON.parse(json) as BookOp;
         const replica = this.replica;
-        let value;
+        let value: BookOpResult | GateCheck;
         try {
           value = replica.applyTentative(op, detailed);
         } catch (e) {
           throw new InputError(e); // a malformed update: nothing applied, the caller's error
         }
         const decided = op.op === 'check' ? ((detailed ? (value as GateCheck).decision : (value as Decision)).decision) : '';
-        let reply;
+        let reply: CommitReply;
         try {
           reply = await this.store.commit(replica.version, replica.headId, opId, json, decided, deadline);
         } catch (e) {

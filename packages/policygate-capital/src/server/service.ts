@@ -5,7 +5,7 @@
 // Routing is a table of exact paths, not a router library: the service has a dozen fixed routes,
 // a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
 // with the `Allow` header, which generic routers leave to the application.
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import {
   ENGINE_VERSION,
   PolicyEngine,

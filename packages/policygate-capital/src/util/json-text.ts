@@ -60,8 +60,14 @@ class Scanner {
     const t = this.text;
     if (this.pos >= t.length) this.fail('unexpected end of input, expected a value');
     const c = t[this.pos]!;
-    if (c === '{') return this.object(depth + 1, want);
-    if (c === '[') return this.array(depth + 1, want);
+    if (c === '{') {
+      this.object(depth + 1, want);
+      return;
+    }
+    if (c === '[') {
+      this.array(depth + 1, want);
+      return;
+    }
     if (c === '"') {
       this.string();
       return;
@@ -69,7 +75,10 @@ class Scanner {
     if ((c === 'N' || c === 'I' || c === '+' || (c === '-' && t[this.pos + 1] === 'I')) && /^(NaN|[-+]?Infinity)/.test(t.slice(this.pos, this.pos + 9))) {
       this.fail('NaN and Infinity are not JSON (numbers must be finite)');
     }
-    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      this.number();
+      return;
+    }
     for (const word of ['true', 'false', 'null']) {
       if (t.startsWith(word, this.pos)) {
         this.pos += word.length;
@@ -86,7 +95,7 @@ class Scanner {
     if (!m) this.fail('invalid number');
     const end = this.pos + m[0].length;
     const next = this.text[end];
-    if (next !== undefined && /[0-9.eE+\-]/.test(next)) {
+    if (next !== undefined && /[0-9.eE+-]/.test(next)) {
       this.fail(/^-?0\d/.test(this.text.slice(this.pos)) ? 'invalid number (leading zeros are not allowed)' : 'invalid number', this.pos);
     }
     this.pos = end;

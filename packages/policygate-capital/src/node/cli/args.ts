@@ -91,7 +91,7 @@ function describeParseError(e: Error & { code?: string }, argv: readonly string[
       const spec = specs[name];
       if (spec?.type === 'boolean') return `--${name} is a flag and takes no value`;
       const given = argv[argv.indexOf(`--${name}`) + 1];
-      if (given !== undefined && given.startsWith('-')) {
+      if (given?.startsWith('-')) {
         return `--${name} needs a value${spec?.value ? ` (${spec.value})` : ''}, got ${given}; to give a value that starts with '-', write --${name}=${given}`;
       }
       return `--${name} needs a value${spec?.value ? ` (${spec.value})` : ''}`;

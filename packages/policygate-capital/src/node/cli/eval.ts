@@ -1,7 +1,4 @@
-// policygate-eval: evaluates one order (--intent) or a stream of orders (--intents, JSONL) against a
-// policy and state files, prints the decision(s) as JSON and exits 0 (ALLOW/MODIFY), 1 (DENY) or
-// 2 (error), as the seed README documents.
-import type { Readable, Writable } from 'node:stream';
+
 import { RULE_IDS } from '../../policy/schema.js';
 import { parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePortfolioState } from '../../model/parse.js';
 import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from '../../model/schemas.js';
