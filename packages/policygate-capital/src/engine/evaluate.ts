@@ -6,7 +6,7 @@ import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits 
 import type { Policy } from '../policy/schema.js';
 import { pyRound } from '../util/py-round.js';
 import { certified, currentQuantity, exactHoldings, isValidPrice, metricsFromSums, own, scanHoldings, Scratch, type HoldingsSums, type Metrics, type Multipliers } from './metrics.js';
-import { onlyReduces, orderFigures, RULES, type OrderFigures, type RuleContext } from './rules.js';
+import { onlyReduces, orderFigures, RULES, RULES_V01, type OrderFigures, type RuleContext } from './rules.js';
 import type { Decision, Evidence, ExecutionCounts, Violation } from './types.js';
 import { denyAtOnce, readClocks } from './clocks.js';
 
@@ -221,7 +221,7 @@ export function decideFromMetrics(
     lotSize: compiled.instruments.size === 0 ? null : (compiled.instruments.get(intent.instrument.symbol)?.lotSize ?? null),
   };
   const violations: Violation[] = [];
-  for (const rule of RULES) {
+  for (const rule of compiled.v02 ? RULES : RULES_V01) {
     const v = rule(ctx);
     if (v) violations.push(v);
   }
@@ -325,8 +325,8 @@ export function evaluate(
 const pools = new WeakMap<object, Scratch[]>();
 
 /**
- * `evaluate` with a policy compiled once (`PolicyEngine` keeps it): saves the cache lookup per call.
- * Internal: not exported from the package.
+ * `evaluate` with a policy compiled once (`PolicyEngine` keeps it, and its own scratch pool `owned`):
+ * saves the cache lookups per call. Internal: not exported from the package.
  */
 export function evaluateCompiled(
   compiled: CompiledPolicy | Error,
@@ -334,8 +334,9 @@ export function evaluateCompiled(
   portfolio: PortfolioState,
   market: MarketSnapshot,
   execution: ExecutionStateInput = EMPTY_EXECUTION,
+  owned?: Scratch[],
 ): Decision {
-  let pool = pools.get(compiled);
+  let pool = owned ?? pools.get(compiled);
   if (pool === undefined) pools.set(compiled, (pool = []));
   const scratch = pool.pop() ?? new Scratch();
   try {

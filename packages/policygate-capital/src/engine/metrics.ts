@@ -124,6 +124,10 @@ function sumHoldings(positions: Record<string, number>, prices: Record<string, n
 class Layout {
   /** For each position key, the index of its price key, or -1 when `prices` has none. */
   readonly priceIndex: Int32Array;
+  // Working arrays of `sum`. Per layout, not per call: `sum` reads only records the SDK built (plain
+  // data, no getter or Proxy can run code mid-loop), so no nested call can enter it while it runs.
+  readonly #prices: Float64Array;
+  readonly #terms: Float64Array;
   /** Each position key's multiplier under `multipliersOf` (built on first use with multipliers). */
   private multipliers: Float64Array | undefined;
   private multipliersOf: Multipliers = null;
@@ -137,6 +141,8 @@ class Layout {
       index.set(k, j);
     });
     this.priceIndex = Int32Array.from(positionKeys, (k) => index.get(k) ?? -1);
+    this.#prices = new Float64Array(priceKeys.length);
+    this.#terms = new Float64Array(positionKeys.length);
   }
 
   private multipliersFor(m: Multipliers): Float64Array | undefined {
@@ -158,8 +164,8 @@ class Layout {
   sum(positions: Record<string, number>, prices: Record<string, number>, exclude: string, m: Multipliers, scratch: Scratch): boolean {
     const { priceKeys, priceIndex, positionKeys: keys } = this;
     const into = scratch.perCall;
-    const values = scratch.buffer('prices', priceKeys.length);
-    const terms = scratch.buffer('terms', keys.length);
+    const values = this.#prices;
+    const terms = this.#terms;
     const mults = this.multipliersFor(m);
     let j = 0;
     for (const s in prices) {
@@ -203,8 +209,8 @@ const MAX_PRICES_PER_POSITION = 4;
 const newSums = <S extends Accumulator>(make: () => S): HoldingsSums<S> => ({ gross: make(), net: make(), missing: undefined, bad: undefined });
 
 /**
- * The per-call working memory of an evaluation: the holdings sums, the buffers of the layout path,
- * and the last layout used. Owned by a compiled policy's pool (evaluate.ts): one call at a time.
+ * The per-call working memory of an evaluation: the holdings sums, the last layout used and the
+ * last market timestamp read. Owned by a compiled policy's pool (evaluate.ts): one call at a time.
  */
 export class Scratch {
   readonly perCall = newSums(() => new CompensatedSum());
@@ -217,14 +223,6 @@ export class Scratch {
   /** The last market timestamp read for the price-age rule, and its value in µs. */
   marketText: unknown = undefined;
   marketUs = NaN;
-  readonly #buffers = { prices: new Float64Array(64), terms: new Float64Array(64) };
-
-  /** A buffer of at least `n` doubles (grown, never shrunk). */
-  buffer(name: 'prices' | 'terms', n: number): Float64Array {
-    let b = this.#buffers[name];
-    if (b.length < n) b = this.#buffers[name] = new Float64Array(Math.max(n, b.length * 2));
-    return b;
-  }
 }
 
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */

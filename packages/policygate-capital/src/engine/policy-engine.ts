@@ -4,6 +4,7 @@ import type { Policy } from '../policy/schema.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { policyHash, sha256Hex } from '../util/sha256.js';
 import { evaluateCompiled } from './evaluate.js';
+import type { Scratch } from './metrics.js';
 import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
 import type { Decision } from './types.js';
 
@@ -24,6 +25,8 @@ export class PolicyEngine {
   readonly policyHash: string;
 
   readonly #compiled: CompiledPolicy | Error;
+  /** The per-call scratch of this engine's evaluations (one per call in flight: nested calls get their own). */
+  readonly #scratch: Scratch[] = [];
 
   private constructor(policy: Policy, hash: string) {
     this.policy = policy;
@@ -62,6 +65,6 @@ export class PolicyEngine {
     market: MarketSnapshot,
     execution?: ExecutionStateInput,
   ): Decision {
-    return evaluateCompiled(this.#compiled, intent, portfolio, market, execution);
+    return evaluateCompiled(this.#compiled, intent, portfolio, market, execution, this.#scratch);
   }
 }

@@ -290,6 +290,9 @@ export const netExposure: Rule = ({ metrics, limits }) => {
     : undefined;
 };
 
+/** The rules of policy DSL v0.1 in their fixed order (a v0.1 policy has none of the others to apply). */
+export const RULES_V01: readonly Rule[] = [killSwitchActive, dailyLoss, drawdown, globalRate, strategyRate, positionSize, grossExposure, netExposure];
+
 /** The rules in their fixed evaluation order. */
 export const RULES: readonly Rule[] = [
   killSwitchActive,
