@@ -51,39 +51,32 @@ const sameOrder = (r: RecentOrder, intent: OrderIntent, symbol: string): boolean
 // compares by pointer), so an edited order is parsed again, never trusted stale.
 const stamps = new WeakMap<readonly RecentOrder[], { texts: unknown[]; us: Float64Array }>();
 
-function recentStamps(recent: readonly RecentOrder[]): Float64Array | 'unreadable' {
+/**
+ * EXEC-003's duplicate among `recent`: the same order stamped in (t − window, t], the latest (ties:
+ * the later in the list); or an unreadable recent-order timestamp (every one is read). One pass,
+ * with the parsed timestamps cached per array.
+ */
+function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symbol: string, t: number, windowSeconds: number): string | null | 'unreadable' {
   let cached = stamps.get(recent);
   if (cached === undefined || cached.texts.length !== recent.length) {
-    cached = { texts: new Array<unknown>(recent.length), us: new Float64Array(recent.length).fill(NaN) };
+    // Packed arrays (not `new Array(n)`, which V8 keeps holey and reads more slowly).
+    cached = { texts: Array.from(recent, () => undefined as unknown), us: new Float64Array(recent.length).fill(NaN) };
     stamps.set(recent, cached);
   }
   const { texts, us } = cached;
-  for (let i = 0; i < recent.length; i++) {
-    const r = recent[i];
-    if (!r || typeof r !== 'object') throw new Error(`execution.recent_orders[${i}] must be an object`);
-    const text = r.timestamp;
-    if (text !== texts[i] || us[i] !== us[i]) {
-      texts[i] = text;
-      us[i] = parseTimestampUs(text);
-      if (us[i] !== us[i]) return 'unreadable';
-    }
-  }
-  return us;
-}
-
-/**
- * EXEC-003's duplicate among `recent`: the same order stamped in (t − window, t], the latest (ties:
- * the later in the list); or an unreadable recent-order timestamp (every one is read).
- */
-function findDuplicate(recent: readonly RecentOrder[], intent: OrderIntent, symbol: string, t: number, windowSeconds: number): string | null | 'unreadable' {
-  const us = recentStamps(recent);
-  if (us === 'unreadable') return us;
   const from = t - windowSeconds * 1_000_000;
   let best: string | null = null;
   let bestAt = -Infinity;
   for (let i = 0; i < recent.length; i++) {
-    const at = us[i]!;
-    const r = recent[i]!;
+    const r = recent[i];
+    if (!r || typeof r !== 'object') throw new Error(`execution.recent_orders[${i}] must be an object`);
+    const text = r.timestamp;
+    let at = us[i]!;
+    if (text !== texts[i] || at !== at) {
+      texts[i] = text;
+      us[i] = at = parseTimestampUs(text);
+      if (at !== at) return 'unreadable';
+    }
     if (at > from && at <= t && at >= bestAt && sameOrder(r, intent, symbol)) {
       best = typeof r.intent_id === 'string' ? r.intent_id : String(r.intent_id);
       bestAt = at;
@@ -112,7 +105,13 @@ export function readClocks(
   const recent = window === null ? undefined : execution.recent_orders;
   if (recent !== undefined && !Array.isArray(recent)) throw new Error('execution.recent_orders must be an array');
   if (maxAge === null && (recent === undefined || recent.length === 0)) return undefined;
-  const t = parseTimestampUs(intent.timestamp);
+  // The intent's stamp, remembered per scratch (a caller re-checking one intent, a replay of one stream).
+  const intentText = intent.timestamp;
+  if (intentText !== scratch.intentText) {
+    scratch.intentUs = parseTimestampUs(intentText);
+    scratch.intentText = intentText;
+  }
+  const t = scratch.intentUs;
   if (t !== t) return unreadableTimestamp(intentId, 'intent');
   if (maxAge !== null) {
     // The snapshot's stamp, remembered per scratch: a caller checks many orders against one snapshot.

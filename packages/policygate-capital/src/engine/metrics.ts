@@ -223,6 +223,9 @@ export class Scratch {
   /** The last market timestamp read for the price-age rule, and its value in µs. */
   marketText: unknown = undefined;
   marketUs = NaN;
+  /** The last intent timestamp read by the clock rules, and its value in µs. */
+  intentText: unknown = undefined;
+  intentUs = NaN;
 }
 
 /** Per-call sums: compensated (certified, else recomputed exactly by `exactHoldings`). */
