@@ -20,7 +20,10 @@ const slices = Number(slicesText);
 const sliceMs = Number(sliceText);
 const load = async (dist) => {
   const base = pathToFileURL(`${resolve(dist)}/`);
-  const [{ buildAuditEvent }, { FileAuditSink }] = await Promise.all([import(new URL('index.js', base).href), import(new URL('node.js', base).href)]);
+  // The audit API is `audit.js` since the entries were split by concern; older builds had it in `index.js`.
+  const audit = await import(new URL('audit.js', base).href).catch(() => import(new URL('index.js', base).href));
+  const { buildAuditEvent } = audit;
+  const { FileAuditSink } = await import(new URL('node.js', base).href);
   return { buildAuditEvent, FileAuditSink };
 };
 const builds = { A: await load(a), B: await load(b) };

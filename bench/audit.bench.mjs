@@ -15,7 +15,7 @@ import { decision, engine, execution, frozen, intent, market, portfolio } from '
 
 // AUDIT_BENCH_DIST: another build's dist folder (bench/audit-ab.mjs compares two builds this way).
 const dist = process.env.AUDIT_BENCH_DIST ? pathToFileURL(`${process.env.AUDIT_BENCH_DIST}/`) : new URL('../packages/policygate-capital/dist/', import.meta.url);
-const { MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } = await import(new URL('index.js', dist).href);
+const { MemoryAuditSink, buildAuditEvent, createAuditedEvaluator, readAuditLog } = await import(new URL('audit.js', dist).href);
 const { FileAuditSink } = await import(new URL('node.js', dist).href);
 
 const TARGET_DURABLE = 50_000;
