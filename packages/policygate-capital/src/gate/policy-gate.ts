@@ -34,6 +34,7 @@ import type { KillSwitchState } from './kill-switch.js';
 import { solveMaxQty } from './max-qty.js';
 import { executionAt, maxQtyInput, newParts, restoredParts, stateOf, type GateParts } from './parts.js';
 import { decodeGateSnapshot, encodeGateSnapshot, type GateSnapshot } from './snapshot.js';
+import { parseTimestampUs } from './time.js';
 import type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
 
 export type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
@@ -160,6 +161,7 @@ export class PolicyGate {
       );
     }
     windows.add(p.us, p.strategy);
+    if (p.order !== null) this.parts.recent.add(parseTimestampUs(p.order.timestamp), p.order);
     return true;
   }
 
