@@ -1,7 +1,7 @@
 // A gate's parts — clock, book, market, account, order windows, kill switch — and what is read
 // across several of them: the execution state, the state a snapshot holds, a max-qty question.
 import type { ExecutionCounts } from '../engine/evaluate.js';
-import type { ExecutionState } from '../model/schemas.js';
+import type { ExecutionState, OrderIntent } from '../model/schemas.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { Account } from './account.js';
 import { ExposureBook } from './exposure-book.js';
@@ -9,7 +9,7 @@ import { KillSwitch, killSwitchConfig } from './kill-switch.js';
 import { GateMarket } from './market.js';
 import type { MaxQtyInput } from './max-qty.js';
 import { OrderWindows } from './order-windows.js';
-import { RecentOrders } from './recent-orders.js';
+import { intentKey, RecentOrders } from './recent-orders.js';
 import type { GateState } from './snapshot.js';
 import { formatTimestampUs, GateClock, parseTimestampUs, SECOND } from './time.js';
 
@@ -163,12 +163,36 @@ export function stateOf(parts: GateParts): GateState {
  * const m = solveMaxQty(maxQtyInput(parts, 'AAPL', 'buy', undefined, 1))
  * ```
  */
-export function maxQtyInput(parts: GateParts, symbol: string, side: 'buy' | 'sell', strategyId: string | undefined, lot: number): MaxQtyInput {
-  const { book, account, clock, windows, kill } = parts;
+export function maxQtyInput(
+  parts: GateParts,
+  symbol: string,
+  side: 'buy' | 'sell',
+  strategyId: string | undefined,
+  lot: number,
+  order: { limitPrice?: number | undefined; accountId?: string | undefined } = {},
+): MaxQtyInput {
+  const { book, account, clock, windows, kill, market, recent, compiled } = parts;
   const now = clock.us;
   const n = windows.counts(now, strategyId);
   const counts: ExecutionCounts = { killSwitchActive: kill.active, globalCount: n.global, strategyCount: n.strategy };
+  // The probe orders are stamped with the clock (the epoch before the first check), as a check now would be.
+  const t = now ?? 0;
+  let early: MaxQtyInput['early'] = null;
+  const maxAge = compiled.maxPriceAgeSeconds;
+  if (maxAge !== null) {
+    const tm = market.timeUs(t);
+    early = tm !== tm ? 'SYS-002' : t - tm > maxAge * SECOND ? 'SYS-003' : null;
+  }
+  const duplicateOf = (probe: OrderIntent, windowSeconds: number | null): string | null => {
+    if (windowSeconds === null) return null;
+    recent.evict(t);
+    return recent.duplicateOf(intentKey(probe, symbol), t, windowSeconds);
+  };
   return {
+    early,
+    duplicateOf,
+    limitPrice: order.limitPrice,
+    accountId: order.accountId,
     symbol,
     side,
     strategyId,
