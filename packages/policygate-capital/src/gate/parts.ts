@@ -121,12 +121,28 @@ export function executionAt(parts: GateParts, now: number | null): ExecutionStat
   const state: ExecutionState = {
     orders_last_60s_global: windows.size,
     orders_last_60s_by_strategy: byStrategy,
-    violations_last_window: kill.violationEntries().map(([t, rule]) => [formatTimestampUs(t), rule] as [string, string]),
+    violations_last_window: violationRecords(kill.violationEntries()),
     kill_switch_active: kill.active,
   };
   // Policy DSL v0.2: the orders sent within the longest duplicate window (frozen: shared, not copied).
   if (parts.compiled.v02) state.recent_orders = recent.orders();
   return state;
+}
+
+/** Violations in the wire format; a run of equal times (a burst in one instant) is formatted once. */
+function violationRecords(entries: [number, string][]): [string, string][] {
+  const out: [string, string][] = new Array(entries.length);
+  let lastUs = NaN;
+  let lastText = '';
+  for (let i = 0; i < entries.length; i++) {
+    const [t, rule] = entries[i]!;
+    if (t !== lastUs) {
+      lastUs = t;
+      lastText = formatTimestampUs(t);
+    }
+    out[i] = [lastText, rule];
+  }
+  return out;
 }
 
 /**
