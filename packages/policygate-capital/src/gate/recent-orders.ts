@@ -72,17 +72,21 @@ class EntryQueue {
 }
 
 /**
- * The identity EXEC-003 compares, as one string key (JSON of the fields: no separator can be
- * forged by a field's content); undefined when a field has a type no recorded order can have (such
+ * The identity EXEC-003 compares, as one string key (no field's content can forge a separator); undefined when a field has a type no recorded order can have (such
  * an intent duplicates nothing, as in `evaluate`, whose comparison is `===`). `qty` and
  * `limit_price` compare numerically (100 = 100.0: JSON writes both `100`); NaN equals nothing.
  */
 export function orderKey(account: unknown, strategy: unknown, symbol: unknown, side: unknown, orderType: unknown, qty: unknown, limitPrice: unknown): string | undefined {
-  if (typeof account !== 'string' || typeof strategy !== 'string' || typeof symbol !== 'string' || typeof side !== 'string' || typeof orderType !== 'string') return undefined;
+  if (typeof account !== 'string' || typeof strategy !== 'string' || typeof symbol !== 'string') return undefined;
+  if ((side !== 'buy' && side !== 'sell') || (orderType !== 'market' && orderType !== 'limit')) return undefined;
   if (typeof qty !== 'number' || qty !== qty) return undefined;
   const limit = limitPrice ?? null;
   if (limit !== null && (typeof limit !== 'number' || limit !== limit)) return undefined;
-  return JSON.stringify([account, strategy, symbol, side, orderType, qty, limit]);
+  // Each free-text field length-prefixed (no content can forge a boundary; side and order type are
+  // one of two words, numbers have no colon); numbers as JavaScript
+  // writes them (100 and 100.0 alike, -0 as 0). A concatenation, not JSON.stringify: this runs twice
+  // per counted order on the check's hot path.
+  return `${account.length}:${account}${strategy.length}:${strategy}${symbol.length}:${symbol}${side}:${orderType}:${qty}:${limit}`;
 }
 
 /** The key of an intent (its `instrument.symbol` as the symbol). */
@@ -117,7 +121,9 @@ export function recentOrderOf(intent: OrderIntent, qty: number): RecentOrder | u
  */
 export class RecentOrders {
   private readonly all = new EntryQueue();
-  private readonly byKey = new Map<string, EntryQueue>();
+  // One entry, or a queue when the same order was kept more than once (rare: the second one within
+  // its window is a duplicate and denied): no queue allocated per order on the hot path.
+  private readonly byKey = new Map<string, Entry | EntryQueue>();
 
   constructor(readonly retainUs: number) {}
 
@@ -145,9 +151,17 @@ export class RecentOrders {
     if (key === undefined) return; // not a well-formed order (see recentOrderOf): it duplicates nothing
     const e: Entry = { us, order, key };
     this.all.add(e);
-    let q = this.byKey.get(key);
-    if (q === undefined) this.byKey.set(key, (q = new EntryQueue()));
-    q.add(e);
+    const held = this.byKey.get(key);
+    if (held === undefined) {
+      this.byKey.set(key, e);
+    } else if (held instanceof EntryQueue) {
+      held.add(e);
+    } else {
+      const q = new EntryQueue();
+      q.add(held);
+      q.add(e);
+      this.byKey.set(key, q);
+    }
   }
 
   /** Drops the orders no longer inside the longest window at time `now`: those at or before now − window. */
@@ -156,9 +170,13 @@ export class RecentOrders {
     for (let e = this.all.first(); e !== undefined && e.us <= cutoff; e = this.all.first()) {
       this.all.shift();
       const key = e.key;
-      const q = this.byKey.get(key)!;
-      q.shift(); // a key's queue is a subsequence of the list: its oldest is this one
-      if (q.size === 0) this.byKey.delete(key);
+      const held = this.byKey.get(key)!;
+      if (!(held instanceof EntryQueue)) {
+        this.byKey.delete(key);
+        continue;
+      }
+      held.shift(); // a key's queue is a subsequence of the list: its oldest is this one
+      if (held.size === 0) this.byKey.delete(key);
     }
   }
 
@@ -168,9 +186,11 @@ export class RecentOrders {
    */
   duplicateOf(key: string | undefined, t: number, windowSeconds: number): string | null {
     if (key === undefined) return null;
-    const q = this.byKey.get(key);
-    if (q === undefined) return null;
-    return q.latestIn(t - windowSeconds * SECOND, t)?.order.intent_id ?? null;
+    const held = this.byKey.get(key);
+    if (held === undefined) return null;
+    const from = t - windowSeconds * SECOND;
+    if (!(held instanceof EntryQueue)) return held.us > from && held.us <= t ? held.order.intent_id : null;
+    return held.latestIn(from, t)?.order.intent_id ?? null;
   }
 
   /** The kept orders, oldest first, in the wire format (the objects themselves: callers copy). */
