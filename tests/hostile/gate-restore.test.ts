@@ -15,7 +15,7 @@ import {
   type PortfolioState,
 } from '../../packages/policygate-capital/src/index.js';
 import { readText } from '../conformance/cases.js';
-import { dict, makeIntent, policyInput, price, record, STRATEGIES, SYMBOLS, withoutTime } from './arbitraries.js';
+import { dict, makeIntent, policyInput, policyInputV02, price, record, STRATEGIES, SYMBOLS, withoutTime } from './arbitraries.js';
 import { junkValue } from './mutate.js';
 
 /** Sequences per run of the property; each runs up to MAX_CALLS calls, each followed by a restore. */
@@ -138,11 +138,26 @@ function probes(gate: PolicyGate, n: number): OrderIntent[] {
 }
 
 const REFERENCE = readText('reference-policy.yaml');
+/** A v0.2 policy with every new rule configured, so that every sequence meets them. */
+const V02_ALL = {
+  version: '0.2',
+  limits: {
+    exposure: { max_position_pct: 0.5, max_gross_exposure_x: 3, max_net_exposure_x: 2 },
+    loss: { daily_loss_limit_pct: 0.05, max_drawdown_pct: 0.1 },
+    execution: { max_orders_per_minute_global: 50, max_orders_per_minute_by_strategy: 20, duplicate_window_seconds: 120 },
+    kill_switch: { trip_on_rules: ['EXEC-003'], trip_after_n_violations: 5, violation_window_seconds: 300, reduce_only: true },
+    order: { max_order_qty: 1000, max_order_notional: 1e6, price_collar_pct: 0.05, restricted_symbols: ['constructor'] },
+    market_data: { max_price_age_seconds: 30 },
+  },
+  instruments: JSON.parse('{"AAPL": {"multiplier": 50, "lot_size": 1}, "__proto__": {"lot_size": 0.5}}') as unknown,
+};
 let engines: PolicyEngine[] = [];
 
 beforeAll(async () => {
   const inputs = fc.sample(policyInput(), { numRuns: 6, seed: 16 });
-  engines = [await PolicyEngine.fromYaml(REFERENCE), ...(await Promise.all(inputs.map((p) => PolicyEngine.fromObject(p))))];
+  // Policy DSL v0.2 too: instruments, order controls, duplicate windows, a market-data age limit.
+  const v02 = [...fc.sample(policyInputV02(), { numRuns: 5, seed: 14 }), V02_ALL];
+  engines = [await PolicyEngine.fromYaml(REFERENCE), ...(await Promise.all([...inputs, ...v02].map((p) => PolicyEngine.fromObject(p))))];
 });
 
 const startPortfolio = (): PortfolioState => ({ equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: record([['AAPL', 100], ['__proto__', -20]]), realized_pnl_today: 0, unrealized_pnl: 0 });

@@ -23,3 +23,18 @@ describe('docs: Stateful gate', () => {
     }
   });
 });
+
+describe('docs: Stateful gate under policy DSL v0.2', () => {
+  it('the example prints what the section shows (order controls in maxQty, a duplicate, stale marks, a reduce-only exit)', () => {
+    const [source, printed] = markedBlocks(docPage('gate'), 'gate-v02');
+    expect([source!.lang, printed!.lang]).toEqual(['js', 'text']);
+    const dir = mkdtempSync(root + 'tests/readme/.run-gate-v02-');
+    try {
+      writeFileSync(dir + '/gate.mjs', source!.code);
+      const stdout = execFileSync(process.execPath, [dir + '/gate.mjs'], { cwd: root, encoding: 'utf8' });
+      expect(stdout).toBe(printed!.code);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,14 +1,25 @@
 // The check pipeline: one order decided on the gate's parts, then the consequences (kill switch,
 // order windows). SPEC "Evaluation" steps 1–2 are done here from the parts' incremental state;
 // steps 3–6 are the engine's `decideFromMetrics`, shared with `evaluate`.
-import { compareCodePoints, decideFromMetrics, missingPriceDecision, nestedCallDecision, safeIntentId, systemError, type ExecutionCounts } from '../engine/evaluate.js';
+import {
+  compareCodePoints,
+  decideFromMetrics,
+  missingPriceDecision,
+  nestedCallDecision,
+  safeIntentId,
+  staleMarketData,
+  systemError,
+  unreadableTimestamp,
+  type ExecutionCounts,
+} from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent } from '../model/schemas.js';
-import { resolveLimits } from '../policy/compile.js';
+import { resolveLimits, type ResolvedLimits } from '../policy/compile.js';
 import { pyRound } from '../util/py-round.js';
 import { isValidPrice, type ExposureBook } from './exposure-book.js';
 import type { GateParts } from './parts.js';
+import { intentKey, recentOrderOf } from './recent-orders.js';
 import type { TimeWindow } from './windows.js';
 
 /**
@@ -28,7 +39,7 @@ export type Finish<T> = (decision: Decision, at: number | null) => T;
  * ```
  */
 export class CheckPipeline {
-  private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0 };
+  private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0, duplicateOf: null, priceAge: null };
   private readonly metrics: Metrics = {
     dailyReturn: 0, drawdown: 0, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0,
     grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0,
@@ -60,6 +71,7 @@ export class CheckPipeline {
     // When the order happened (null: no valid timestamp) and for which strategy: known before
     // anything else can fail, since an allow-on-error policy's ALLOW is still an order sent.
     let at: number | null = null;
+    let own = NaN; // the intent's own timestamp (µs), which the v0.2 clock rules read
     let strategy: string | undefined;
     let window: TimeWindow | undefined;
     let decision: Decision;
@@ -67,7 +79,7 @@ export class CheckPipeline {
       if (market !== undefined && !parts.market.isCurrent(market)) parts.market.adopt(market);
       const symbol = intent.instrument.symbol;
       if (typeof symbol !== 'string') throw new Error('intent.instrument.symbol must be a string');
-      const us = parts.clock.read(intent.timestamp);
+      const us = (own = parts.clock.read(intent.timestamp));
       if (us === us) at = parts.clock.advance(us);
       const strategyId = intent.strategy_id;
       if (typeof strategyId === 'string') {
@@ -76,18 +88,28 @@ export class CheckPipeline {
         // checks below, changes nothing they or a later reader see: the clock is at `at` already.
         if (at !== null) window = parts.windows.strategyWindow(at, strategyId);
       }
-      decision = this.decide(parts, intent, symbol, strategyId, at, killed, intentId, window);
+      decision = this.decide(parts, intent, symbol, strategyId, own, at, killed, intentId, window);
     } catch (e) {
       decision = systemError(compiled, intentId, e);
     }
     // The switch dominates an allow-on-error policy: while tripped nothing is allowed (enforce mode).
-    if (killed && compiled.enforce && decision.decision !== 'DENY') decision = { ...decision, decision: 'DENY', modified_intent: null };
+    // (The rules' own ALLOW while tripped is a reduce-only exit, policy DSL v0.2: it stands.)
+    if (killed && compiled.enforce && decision.decision !== 'DENY' && decision.violations[0]?.rule_id === 'SYS-002') {
+      decision = { ...decision, decision: 'DENY', modified_intent: null };
+    }
     const when = at ?? parts.clock.us;
     const result = finish(decision, when);
     parts.kill.observe(decision, when, intentId);
     if (decision.decision !== 'DENY' && at !== null && strategy !== undefined) {
-      if (parts.autoRecord) parts.windows.add(at, strategy, window);
-      else parts.windows.hold(intentId, at, strategy);
+      // Duplicate detection keeps the order as sent (a MODIFY with its qty), at its own timestamp.
+      const recent = parts.recent;
+      const order = recent.tracking ? recentOrderOf(intent, decision.decision === 'MODIFY' ? decision.modified_intent.qty : intent.qty) : undefined;
+      if (parts.autoRecord) {
+        parts.windows.add(at, strategy, window);
+        if (order !== undefined) recent.add(own, Object.freeze(order));
+      } else {
+        parts.windows.hold(intentId, at, strategy, order === undefined ? null : Object.freeze(order));
+      }
     }
     // Below 0.0005 ms, round(x, 3) is 0: skip the exact decimal rounding on the common fast check.
     const ms = performance.now() - start;
@@ -101,6 +123,7 @@ export class CheckPipeline {
     intent: OrderIntent,
     symbol: string,
     strategyId: unknown,
+    own: number,
     at: number | null,
     killed: boolean,
     intentId: string,
@@ -112,6 +135,17 @@ export class CheckPipeline {
     const priced = isValidPrice(price);
     const unpriced = book.unpriced;
     if (!priced || (unpriced.size > 0 && !(unpriced.size === 1 && unpriced.has(symbol)))) return missingPrices(book, symbol, priced, intentId);
+    const counts = this.counts;
+    counts.duplicateOf = null;
+    counts.priceAge = null;
+    let limits: ResolvedLimits | undefined;
+    if (parts.compiled.v02) {
+      // Policy DSL v0.2's clock rules, in evaluate's order (after the strategy id's check).
+      if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
+      limits = resolveLimits(parts.compiled, symbol, strategyId);
+      const early = this.readClocks(parts, intent, symbol, limits, own, at, intentId);
+      if (early !== undefined) return early;
+    }
     if (at === null) {
       const d = systemError(parts.compiled, intentId, new Error(`intent.timestamp must be an RFC 3339 timestamp such as 2026-02-18T14:30:00Z, got ${String(intent.timestamp)}`));
       d.decision = 'DENY'; // whatever defaults.decision says: the order cannot be placed in the windows
@@ -126,16 +160,43 @@ export class CheckPipeline {
     if (side !== 'buy' && side !== 'sell') throw new Error(`intent.side must be buy or sell, got ${String(side)}`);
     if (typeof strategyId !== 'string') throw new Error('intent.strategy_id must be a string');
 
-    const counts = this.counts;
     counts.killSwitchActive = killed;
     counts.globalCount = parts.windows.globalCount(at);
     counts.strategyCount = window === undefined ? 0 : window.size;
-    const limits = resolveLimits(parts.compiled, symbol, strategyId);
+    limits ??= resolveLimits(parts.compiled, symbol, strategyId);
     const m = this.metrics;
     const equity = account.equity;
     account.lossInto(m);
     book.exposureInto(m, symbol, side, qty, price, equity);
     return decideFromMetrics(parts.compiled, intent, limits, m, equity, counts);
+  }
+
+  /**
+   * SPEC "Policy DSL v0.2", order of evaluation steps 2–3 and EXEC-003's lookup, as `evaluate` makes
+   * them on the state the gate reports: an unreadable intent or market timestamp (SYS-002) and
+   * stale market data (SYS-003) deny at once; otherwise `counts` gets the price age and the
+   * duplicate. Timestamps are read only when the resolved policy needs them.
+   */
+  private readClocks(parts: GateParts, intent: OrderIntent, symbol: string, limits: ResolvedLimits, own: number, at: number | null, intentId: string): Decision | undefined {
+    const maxAge = parts.compiled.maxPriceAgeSeconds;
+    const windowSeconds = limits.execution.duplicate_window_seconds;
+    const recent = parts.recent;
+    // The list as the state reported for this check holds it (evicted to the check's time).
+    const now = at ?? parts.clock.us;
+    if (windowSeconds !== null && now !== null) recent.evict(now);
+    const duplicates = windowSeconds !== null && recent.size > 0;
+    if (maxAge === null && !duplicates) return undefined;
+    if (own !== own || at === null) return unreadableTimestamp(intentId, 'intent');
+    const counts = this.counts;
+    if (maxAge !== null) {
+      const tm = parts.market.timeUs(at);
+      if (tm !== tm) return unreadableTimestamp(intentId, 'market');
+      const stale = staleMarketData(intentId, own - tm, maxAge);
+      if (stale !== undefined) return stale;
+      counts.priceAge = (own - tm) / 1e6;
+    }
+    if (duplicates) counts.duplicateOf = recent.duplicateOf(intentKey(intent, symbol), own, windowSeconds);
+    return undefined;
   }
 }
 

@@ -114,4 +114,26 @@ describe('ExposureBook', () => {
     expect(book.grossBefore()).toBe(8);
     expect(book.netBefore()).toBe(8);
   });
+
+  it('values every holding as (q × p) × multiplier, as evaluate does (policy DSL v0.2 instruments)', () => {
+    const book = new ExposureBook(new Map([['ES', { multiplier: 50, lotSize: 1 }], ['__proto__', { multiplier: 0.1, lotSize: null }]]));
+    book.setPrice('ES', 5012.25);
+    book.setPrice('__proto__', 3.3);
+    book.setPrice('A', 7);
+    book.setQty('ES', -3);
+    book.setQty('__proto__', 7);
+    book.setQty('A', 2);
+    const terms = [-3 * 5012.25 * 50, 7 * 3.3 * 0.1, 2 * 7];
+    const gross = new ExactSum();
+    const net = new ExactSum();
+    for (const t of terms) {
+      gross.add(Math.abs(t));
+      net.add(t);
+    }
+    expect(book.grossBefore()).toBe(gross.value());
+    expect(book.netBefore()).toBe(net.value());
+    const m = book.exposureInto({ dailyReturn: 0, drawdown: 0, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0, grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0 }, 'ES', 'buy', 1, 5012.25, 1e6);
+    expect(m.multiplier).toBe(50);
+    expect(m.newPositionPct).toBe(Math.abs(-2 * 5012.25 * 50) / 1e6);
+  });
 });

@@ -6,9 +6,10 @@
 // products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
 // also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
 //
-// Every position value (q·p) is formed in this module, so a per-symbol contract multiplier (policy
-// DSL v0.2) is a change here only.
+// Every position value is formed in this module, as `evaluate` forms it: `(q × p) × multiplier`
+// (policy DSL v0.2 instruments; without multipliers, q × p).
 import type { Metrics } from '../engine/metrics.js';
+import type { PreparedInstrument } from '../policy/compile.js';
 import { CompensatedSum, ExactSum } from '../util/fsum.js';
 import { buildRecord } from '../util/records.js';
 
@@ -20,6 +21,11 @@ export const isValidPrice = (p: unknown): p is number => typeof p === 'number' &
  * (an invalid one — zero, negative, not a number — stays, and counts as missing). Internal.
  */
 export class ExposureBook {
+  /**
+   * @param instruments the policy's instruments when some multiplier is not 1 (null: every value is q × p).
+   */
+  constructor(private readonly instruments: ReadonlyMap<string, PreparedInstrument> | null = null) {}
+
   readonly positions = new Map<string, number>();
   readonly prices = new Map<string, number>();
   /** Held symbols whose price is missing or invalid. */
@@ -41,6 +47,16 @@ export class ExposureBook {
   // Per-call scratch of grossAfter/netAfter (owned here: no module-level state in the core).
   private readonly scratch = new ExactSum();
   private readonly fast = new CompensatedSum();
+
+  /** The contract multiplier of `symbol` (1 unless the policy lists one). */
+  multiplier(symbol: string): number {
+    return this.instruments === null ? 1 : (this.instruments.get(symbol)?.multiplier ?? 1);
+  }
+
+  /** The value of `q` units of `symbol` at `p`: `(q × p) × multiplier`, in that order (SPEC "Instruments"). */
+  private value(symbol: string, q: number, p: number): number {
+    return this.instruments === null ? q * p : q * p * this.multiplier(symbol);
+  }
 
   /** The signed quantity held (0 when flat). */
   qty(symbol: string): number {
@@ -93,9 +109,11 @@ export class ExposureBook {
   exposureInto(m: Metrics, symbol: string, side: 'buy' | 'sell', qty: number, price: number, equity: number): Metrics {
     const current = this.qty(symbol);
     const newQty = side === 'buy' ? current + qty : current - qty;
-    const before = current * price;
-    const after = newQty * price;
+    const multiplier = this.multiplier(symbol);
+    const before = current * price * multiplier;
+    const after = newQty * price * multiplier;
     m.price = price;
+    m.multiplier = multiplier;
     m.currentQty = current;
     m.newQty = newQty;
     m.newPositionPct = Math.abs(after) / equity;
@@ -120,8 +138,8 @@ export class ExposureBook {
       else this.unpriced.add(symbol);
       return;
     }
-    if (old !== 0) this.term(-1, old * p);
-    if (qty !== 0) this.term(1, qty * p);
+    if (old !== 0) this.term(-1, this.value(symbol, old, p));
+    if (qty !== 0) this.term(1, this.value(symbol, qty, p));
     this.refresh();
   }
 
@@ -190,8 +208,8 @@ export class ExposureBook {
     const now = isValidPrice(price);
     if (now) this.unpriced.delete(symbol);
     else this.unpriced.add(symbol);
-    if (was) this.term(-1, q * old);
-    if (now) this.term(1, q * price);
+    if (was) this.term(-1, this.value(symbol, q, old));
+    if (now) this.term(1, this.value(symbol, q, price));
     if (was || now) this.refresh();
   }
 
@@ -230,7 +248,7 @@ export class ExposureBook {
         this.unpriced.add(symbol);
         continue;
       }
-      const value = q * p;
+      const value = this.value(symbol, q, p);
       this.gross.add(Math.abs(value));
       this.net.add(value);
     }

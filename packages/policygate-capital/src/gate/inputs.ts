@@ -35,6 +35,8 @@ const MaxQtySchema = strictObject({
   side: side(),
   strategyId: v.optional(str()),
   lot: v.optional(finiteNumber({ gt: 0 })),
+  limitPrice: v.optional(finiteNumber({ ge: 0 })),
+  accountId: v.optional(str()),
 });
 
 function validate<T>(subject: string, schema: v.GenericSchema<unknown, T>, value: unknown): T {
@@ -90,7 +92,14 @@ export function parsePriceUpdate(prices: unknown, at: unknown): Record<string, n
  * ```
  */
 export function parseMaxQtyArgs(sym: unknown, sd: unknown, options: MaxQtyOptions): { symbol: string; side: 'buy' | 'sell' } & MaxQtyOptions {
-  const value = { symbol: sym, side: sd, ...(options.strategyId !== undefined && { strategyId: options.strategyId }), ...(options.lot !== undefined && { lot: options.lot }) };
+  const value = {
+    symbol: sym,
+    side: sd,
+    ...(options.strategyId !== undefined && { strategyId: options.strategyId }),
+    ...(options.lot !== undefined && { lot: options.lot }),
+    ...(options.limitPrice !== undefined && { limitPrice: options.limitPrice }),
+    ...(options.accountId !== undefined && { accountId: options.accountId }),
+  };
   return validate('maxQty', MaxQtySchema, value);
 }
 

@@ -64,6 +64,20 @@ describe('KillSwitch', () => {
     expect(copy.state()).toEqual(ks.state());
   });
 
+  it('keeps at most trip_after_n_violations violations: a stream that never moves the clock does not grow the window', () => {
+    const ks = new KillSwitch(config);
+    for (let i = 0; i < 10_000; i++) ks.observe(decision(['EXEC-001', 'EXEC-002']), T0, `o-${i}`);
+    expect(ks.active).toBe(true);
+    expect(ks.state().reason).toBe('4 violations within 300 s (trip_after_n_violations 3)'); // the count that tripped it, before the bound
+    expect(ks.violationEntries()).toHaveLength(3);
+    // And what it keeps decides exactly as the whole window would: after a reset, N more in the window trip it again.
+    ks.reset(T0, 'ok');
+    ks.observe(decision(['EXP-001', 'EXP-002']), T0 + SECOND, 'a');
+    expect(ks.active).toBe(false);
+    ks.observe(decision(['EXP-001']), T0 + 2 * SECOND, 'b');
+    expect(ks.active).toBe(true);
+  });
+
   it('hands out copies: editing a reported state changes nothing', () => {
     const ks = new KillSwitch(config);
     ks.observe(decision(['LOSS-002'], true), T0, 'a');

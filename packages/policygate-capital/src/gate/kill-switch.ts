@@ -101,6 +101,7 @@ export class KillSwitch {
     ks.reason = state.reason;
     for (const e of state.history) ks.history.push({ ...e });
     for (const [t, rule] of violations) ks.violations.add(t, rule);
+    ks.violations.keepNewest(config.tripAfter); // a snapshot written before the window was bounded
     return ks;
   }
 
@@ -140,6 +141,11 @@ export class KillSwitch {
     if (!this.tripped && n >= tripAfter) {
       this.trip(now, `${n} violations within ${windowUs / 1e6} s (trip_after_n_violations ${tripAfter})`, intentId);
     }
+    // Only the newest trip_after_n_violations can decide a trip (the count is compared with it, and
+    // they are the last to leave the window): older ones are dropped, so that a stream that piles up
+    // violations without the clock moving (a fixed intent timestamp past the throttle) does not make
+    // every later check, audit event and snapshot copy a window that grows without bound.
+    this.violations.keepNewest(tripAfter);
   }
 
   /**

@@ -2,7 +2,7 @@
 // free), the snapshot's timestamp, and the marks, which live in the exposure book.
 import type { MarketSnapshot } from '../model/schemas.js';
 import type { ExposureBook } from './exposure-book.js';
-import { formatTimestampUs } from './time.js';
+import { formatTimestampUs, parseTimestampUs } from './time.js';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -19,8 +19,19 @@ const EPOCH = '1970-01-01T00:00:00Z';
 export class GateMarket {
   private ref: object | undefined;
   private timestamp: string | null = null;
+  // The timestamp's microseconds (NaN: unreadable), parsed once per new timestamp.
+  private timestampUs = NaN;
 
-  constructor(private readonly book: ExposureBook) {}
+  /**
+   * @param book where the marks live.
+   * @param failClosed whether a market without a timestamp is reported as of the epoch (under a
+   *   policy with `max_price_age_seconds`: marks of unknown age are stale, SYS-003) instead of as of
+   *   the gate's clock.
+   */
+  constructor(
+    private readonly book: ExposureBook,
+    private readonly failClosed = false,
+  ) {}
 
   /** Whether `market` is the snapshot adopted last (then adopting it again would change nothing). */
   isCurrent(market: MarketSnapshot): boolean {
@@ -39,7 +50,7 @@ export class GateMarket {
     const prices = market.prices;
     if (!prices || typeof prices !== 'object' || Array.isArray(prices)) throw new Error('market.prices must be an object');
     this.book.replacePrices(prices);
-    this.timestamp = typeof market.timestamp === 'string' ? market.timestamp : null;
+    this.setTimestamp(typeof market.timestamp === 'string' ? market.timestamp : null);
     Object.freeze(prices);
     Object.freeze(market);
     this.ref = market;
@@ -48,7 +59,27 @@ export class GateMarket {
   /** Changes some marks (validated by the caller) and, when given, the snapshot's timestamp. */
   tick(prices: Record<string, number>, timestamp: string | undefined): void {
     for (const symbol of Object.keys(prices)) this.book.setPrice(symbol, prices[symbol]!);
-    if (timestamp !== undefined) this.timestamp = timestamp;
+    if (timestamp !== undefined) this.setTimestamp(timestamp);
+  }
+
+  /** Sets the snapshot's timestamp as given (null: none; text that is not RFC 3339 is kept, and unreadable). */
+  setTimestamp(timestamp: string | null): void {
+    this.timestamp = timestamp;
+    this.timestampUs = timestamp === null ? NaN : parseTimestampUs(timestamp);
+  }
+
+  /** The snapshot's timestamp as given (null: none), for a snapshot of the gate. */
+  get rawTimestamp(): string | null {
+    return this.timestamp;
+  }
+
+  /**
+   * The market's time in microseconds as {@link GateMarket.record} reports it at `clock`: the
+   * snapshot's timestamp (NaN when unreadable), or without one the epoch (fail closed) or `clock`.
+   */
+  timeUs(clock: number): number {
+    if (this.timestamp !== null) return this.timestampUs;
+    return this.failClosed ? 0 : clock;
   }
 
   /** Whether the gate has any market state (an adopted snapshot, a mark or a timestamp). */
@@ -56,9 +87,12 @@ export class GateMarket {
     return this.ref !== undefined || this.book.prices.size > 0 || this.timestamp !== null;
   }
 
-  /** The market state as a wire record (a copy); without a timestamp, the gate's clock stands in. */
+  /**
+   * The market state as a wire record (a copy); without a timestamp, the gate's clock stands in (the
+   * epoch when the gate fails closed on marks of unknown age).
+   */
   record(clock: number | null): MarketSnapshot {
-    const ts = this.timestamp ?? (clock === null ? EPOCH : formatTimestampUs(clock));
+    const ts = this.timestamp ?? (clock === null || this.failClosed ? EPOCH : formatTimestampUs(clock));
     return { timestamp: ts, prices: this.book.pricesRecord() };
   }
 }

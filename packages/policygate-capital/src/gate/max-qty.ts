@@ -2,7 +2,26 @@
 // adjusted with the rules themselves on the lot grid. A pure function of what it is given.
 import type { ExecutionCounts } from '../engine/evaluate.js';
 import type { Metrics } from '../engine/metrics.js';
-import { dailyLoss, drawdown, globalRate, grossExposure, killSwitchActive, netExposure, positionSize, strategyRate, type Rule, type RuleContext } from '../engine/rules.js';
+import {
+  dailyLoss,
+  drawdown,
+  duplicateOrder,
+  globalRate,
+  grossExposure,
+  killSwitchActive,
+  netExposure,
+  oddLot,
+  onlyReduces,
+  orderFigures,
+  orderNotional,
+  orderQty,
+  positionSize,
+  priceCollar,
+  restrictedSymbol,
+  strategyRate,
+  type Rule,
+  type RuleContext,
+} from '../engine/rules.js';
 import type { OrderIntent } from '../model/schemas.js';
 import { resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { RuleId } from '../policy/schema.js';
@@ -24,6 +43,8 @@ export interface ExposureView {
   grossBefore(): number;
   /** Σq·p over held symbols. */
   netBefore(): number;
+  /** The contract multiplier of `symbol` (1 unless the policy lists one). */
+  multiplier(symbol: string): number;
   /** The position and exposure metrics of an order, written into `m`. */
   exposureInto(m: Metrics, symbol: string, side: 'buy' | 'sell', qty: number, price: number, equity: number): Metrics;
 }
@@ -58,24 +79,48 @@ export interface MaxQtyInput {
   counts: ExecutionCounts;
   /** The time the probe orders carry (the gate's clock). */
   timestamp: string;
+  /** A limit price: the probe orders are limit orders at it (ORD-002's order price, ORD-003); undefined: market orders. */
+  limitPrice?: number | undefined;
+  /** The account the probe orders carry (EXEC-003 compares it); default ''. */
+  accountId?: string | undefined;
+  /** A rule that denies any order at once now: SYS-003 (stale market data) or SYS-002 (an unreadable market timestamp). */
+  early?: RuleId | null | undefined;
+  /** EXEC-003: the recent order an order of `qty` (the probe) would duplicate, or null. */
+  duplicateOf?: ((probe: OrderIntent, windowSeconds: number | null) => string | null) | undefined;
 }
 
 const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
-/** Rules that deny an order of any size, in the order {@link MaxQty.blockedBy} lists them. */
+/**
+ * Rules that deny an order whatever its size (checked at the answer: a reduce-only exit, the lot
+ * grid and a duplicate depend on it), in the order {@link MaxQty.blockedBy} lists them.
+ */
 const BLOCKERS: readonly (readonly [RuleId, Rule])[] = [
   ['KILL-001', killSwitchActive],
   ['LOSS-001', dailyLoss],
   ['LOSS-002', drawdown],
   ['EXEC-001', globalRate],
   ['EXEC-002', strategyRate],
+  ['EXEC-003', duplicateOrder],
+  ['ORD-003', priceCollar],
+  ['ORD-004', restrictedSymbol],
+  ['ORD-005', oddLot],
+];
+
+/** Size limits, in rule order: the first that an order of some size breaks binds. */
+const BOUNDS: readonly (readonly ['ORD-001' | 'ORD-002' | 'EXP-001' | 'EXP-002' | 'EXP-003', Rule])[] = [
+  ['ORD-001', orderQty],
+  ['ORD-002', orderNotional],
+  ['EXP-001', positionSize],
+  ['EXP-002', grossExposure],
+  ['EXP-003', netExposure],
 ];
 
 /**
- * The largest multiple of `lot` that no exposure rule (EXP-001/002/003) would block, the rule that
- * blocks one lot more, and the rules that would deny any size (see {@link MaxQty}). Consistent
- * with the rules: an order of exactly `qty` gets no exposure violation and `qty + lot` gets the
- * binding one.
+ * The largest multiple of `lot` that no size rule (ORD-001/002 order size and notional, EXP-001/002/003
+ * exposure) would block, the rule that blocks one lot more, and the rules that would deny it
+ * whatever its size (see {@link MaxQty}). Consistent with the rules: an order of exactly `qty` gets
+ * no size violation and `qty + lot` gets the binding one.
  *
  * @example
  * ```ts
@@ -85,57 +130,88 @@ const BLOCKERS: readonly (readonly [RuleId, Rule])[] = [
 export function solveMaxQty(input: MaxQtyInput): MaxQty {
   const { symbol, side, strategyId, lot, price, exposure, equity: e, counts } = input;
   if (!isValidPrice(price) || input.unpriced) return { qty: 0, binding: null, limit: null, lot, blockedBy: ['SYS-001'] };
+  if (input.early) return { qty: 0, binding: null, limit: null, lot, blockedBy: [input.early] };
 
-  const limits = strategyId === undefined ? limitsWithoutStrategy(input.compiled, symbol) : resolveLimits(input.compiled, symbol, strategyId);
+  const compiled = input.compiled;
+  const limits = strategyId === undefined ? limitsWithoutStrategy(compiled, symbol) : resolveLimits(compiled, symbol, strategyId);
+  const limitPrice = input.limitPrice;
   const probe: OrderIntent = {
     intent_id: '',
     timestamp: input.timestamp,
     strategy_id: strategyId ?? '',
-    account_id: '',
+    account_id: input.accountId ?? '',
     instrument: { symbol, asset_class: 'equity' },
     side,
-    order_type: 'market',
+    order_type: limitPrice === undefined ? 'market' : 'limit',
     qty: 0,
-    limit_price: null,
+    limit_price: limitPrice ?? null,
   };
   const metrics = {
     dailyReturn: input.dailyReturn, drawdown: input.drawdown, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0,
     grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0,
   } satisfies Metrics;
+  const lotSize = compiled.instruments.get(symbol)?.lotSize ?? null;
   const ctx = (qty: number): RuleContext => {
     probe.qty = qty;
     exposure.exposureInto(metrics, symbol, side, qty, price, e);
-    return { intent: probe, limits, metrics, equity: e, killSwitchActive: counts.killSwitchActive, globalCount: counts.globalCount, strategyCount: counts.strategyCount };
+    return {
+      intent: probe,
+      limits,
+      metrics,
+      equity: e,
+      killSwitchActive: counts.killSwitchActive,
+      globalCount: counts.globalCount,
+      strategyCount: counts.strategyCount,
+      halts: !(compiled.reduceOnly && onlyReduces(metrics.currentQty, metrics.newQty)),
+      duplicateOf: null,
+      order: limits.order === null ? null : orderFigures(probe, price, metrics.multiplier),
+      lotSize,
+    };
   };
-  const fires = (qty: number): Rule | undefined => {
+  const fires = (qty: number): (typeof BOUNDS)[number][0] | undefined => {
     const c = ctx(qty);
     const m = c.metrics;
-    if (!Number.isFinite(m.newPositionPct) || !Number.isFinite(m.grossExposureX) || !Number.isFinite(m.netExposureX)) return positionSize;
-    return positionSize(c) ? positionSize : grossExposure(c) ? grossExposure : netExposure(c) ? netExposure : undefined;
+    if (!Number.isFinite(m.newPositionPct) || !Number.isFinite(m.grossExposureX) || !Number.isFinite(m.netExposureX)) return 'EXP-001';
+    if (c.order && !Number.isFinite(c.order.notional)) return 'ORD-002';
+    for (const [id, rule] of BOUNDS) if (rule(c)) return id;
+    return undefined;
   };
 
   // Closed form, per rule: an order is allowed when it does not increase what the rule measures,
-  // or stays within the limit. In |new position| terms: |c + s·q| ≤ max(|c|, bound).
+  // or stays within the limit. In |new position| terms: |c + s·q| ≤ max(|c|, bound). Values are
+  // (q × p) × multiplier; the order controls bound the qty and the notional directly.
   const c = exposure.qty(symbol);
   const sgn = side === 'buy' ? 1 : -1;
+  const unit = price * exposure.multiplier(symbol);
   const ex = limits.exposure;
-  const q1 = Math.max(Math.abs(c), (ex.max_position_pct * e) / price) - sgn * c;
-  const othersGross = exposure.grossBefore() - Math.abs(c * price);
-  const q2 = Math.max(Math.abs(c), (ex.max_gross_exposure_x * e - othersGross) / price) - sgn * c;
+  const q1 = Math.max(Math.abs(c), (ex.max_position_pct * e) / unit) - sgn * c;
+  const othersGross = exposure.grossBefore() - Math.abs(c * unit);
+  const q2 = Math.max(Math.abs(c), (ex.max_gross_exposure_x * e - othersGross) / unit) - sgn * c;
   const net = exposure.netBefore();
-  const q3 = ex.max_net_exposure_x == null ? Infinity : (Math.max(Math.abs(net), ex.max_net_exposure_x * e) - sgn * net) / price;
-  const estimate = Math.max(0, Math.min(q1, q2, q3));
+  const q3 = ex.max_net_exposure_x == null ? Infinity : (Math.max(Math.abs(net), ex.max_net_exposure_x * e) - sgn * net) / unit;
+  const o = limits.order;
+  const q4 = o?.max_order_qty ?? Infinity;
+  const orderPrice = limitPrice !== undefined && limitPrice > price ? limitPrice : price;
+  const q5 = o?.max_order_notional == null ? Infinity : o.max_order_notional / (orderPrice * exposure.multiplier(symbol));
+  const estimate = Math.max(0, Math.min(q1, q2, q3, q4, q5));
 
   const inv = Math.round(1 / lot);
   const grid = inv >= 1 && Math.abs(inv * lot - 1) < 1e-12 ? (k: number) => k / inv : (k: number) => k * lot;
   const k = largestAllowed((k) => fires(grid(k)) !== undefined, Math.floor(estimate / lot));
   const qty = grid(k);
-  const rule = fires(grid(k + 1)) ?? fires(qty + lot);
-  const binding = rule === positionSize ? 'EXP-001' : rule === grossExposure ? 'EXP-002' : rule === netExposure ? 'EXP-003' : null;
+  const binding = fires(grid(k + 1)) ?? fires(qty + lot) ?? null;
   const limit =
-    binding === 'EXP-001' ? ex.max_position_pct : binding === 'EXP-002' ? ex.max_gross_exposure_x : binding === 'EXP-003' ? ex.max_net_exposure_x : null;
+    binding === 'ORD-001' ? o!.max_order_qty
+    : binding === 'ORD-002' ? o!.max_order_notional
+    : binding === 'EXP-001' ? ex.max_position_pct
+    : binding === 'EXP-002' ? ex.max_gross_exposure_x
+    : binding === 'EXP-003' ? ex.max_net_exposure_x
+    : null;
 
-  const c0 = ctx(qty);
+  // The rules that deny the answer whatever its size, as a check of it (of one lot when it is 0) would.
+  const at = qty > 0 ? qty : lot;
+  const c0 = ctx(at);
+  c0.duplicateOf = input.duplicateOf ? input.duplicateOf(probe, limits.execution.duplicate_window_seconds) : null;
   const blockedBy: RuleId[] = [];
   for (const [id, r] of BLOCKERS) {
     if (id === 'EXEC-002' && strategyId === undefined) continue;

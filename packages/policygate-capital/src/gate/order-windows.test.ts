@@ -32,9 +32,9 @@ describe('OrderWindows', () => {
 
   it('holds checks for record and releases each once, only while it is inside the window', () => {
     const w = new OrderWindows();
-    w.hold('o-1', T0, 'a');
-    w.hold('o-2', T0 + SECOND, 'a');
-    expect(w.release('o-1', T0 + 59 * SECOND)).toEqual({ us: T0, strategy: 'a' });
+    w.hold('o-1', T0, 'a', null);
+    w.hold('o-2', T0 + SECOND, 'a', null);
+    expect(w.release('o-1', T0 + 59 * SECOND)).toEqual({ us: T0, strategy: 'a', order: null });
     expect(w.release('o-1', T0 + 59 * SECOND)).toBeUndefined();
     expect(w.release('o-2', T0 + 61 * SECOND)).toBeUndefined(); // too old to count now: dropped
     expect(w.pendingEntries()).toEqual([]);
@@ -44,10 +44,10 @@ describe('OrderWindows', () => {
     const w = new OrderWindows();
     w.add(T0, 'a');
     w.add(T0 + SECOND, 'b');
-    w.hold('o-9', T0 + 2 * SECOND, 'c');
+    w.hold('o-9', T0 + 2 * SECOND, 'c', null);
     const copy = OrderWindows.fromEntries(w.orderEntries(), w.pendingEntries());
     expect(copy.orderEntries()).toEqual(w.orderEntries());
-    expect(copy.pendingEntries()).toEqual([['o-9', T0 + 2 * SECOND, 'c']]);
+    expect(copy.pendingEntries()).toEqual([['o-9', T0 + 2 * SECOND, 'c', null]]);
     expect(copy.countsByStrategy(T0 + 30 * SECOND)).toEqual(w.countsByStrategy(T0 + 30 * SECOND));
     expect(copy.counts(T0 + 30 * SECOND, 'a')).toEqual({ global: 2, strategy: 1 });
   });

@@ -1,9 +1,9 @@
 // The order throttles' state: every order counted in the last 60 s, globally and per strategy, and
 // (for gates that record orders themselves) the checks still waiting for `record`. Time is the
 // intents' timestamps in microseconds; an order at t counts at s iff s − 60 s < t ≤ s.
-//
-// Later (policy DSL v0.2, duplicate detection) this is where a list of recent orders goes: every
-// order passes through `add`, and eviction already keeps exactly the last 60 s.
+// A pending check also carries the recent order it becomes when recorded (duplicate detection,
+// recent-orders.ts), so that `record` keeps the order that was actually checked.
+import type { RecentOrder } from '../model/schemas.js';
 import { SECOND } from './time.js';
 import { TimeWindow } from './windows.js';
 
@@ -21,6 +21,8 @@ export const ORDER_WINDOW_US = 60 * SECOND;
 export interface PendingOrder {
   us: number;
   strategy: string;
+  /** The order for the recent-order list (policy DSL v0.2), or null when the gate keeps none. */
+  order: RecentOrder | null;
 }
 
 /**
@@ -40,11 +42,14 @@ export class OrderWindows {
   private readonly byStrategy = new Map<string, TimeWindow>();
   private readonly pending = new Map<string, PendingOrder>();
 
-  /** A copy of saved windows: orders as [time µs, strategy] and pending checks as [intent_id, time µs, strategy]. */
-  static fromEntries(orders: Iterable<readonly [number, string]>, pending: Iterable<readonly [string, number, string]>): OrderWindows {
+  /**
+   * A copy of saved windows: orders as [time µs, strategy] and pending checks as [intent_id, time
+   * µs, strategy, recent order or null] (a snapshot of format 1 has no fourth item: null).
+   */
+  static fromEntries(orders: Iterable<readonly [number, string]>, pending: Iterable<readonly [string, number, string, (RecentOrder | null)?]>): OrderWindows {
     const w = new OrderWindows();
     for (const [us, strategy] of orders) w.add(us, strategy);
-    for (const [id, us, strategy] of pending) w.pending.set(id, { us, strategy });
+    for (const [id, us, strategy, order] of pending) w.pending.set(id, { us, strategy, order: order ?? null });
     return w;
   }
 
@@ -77,9 +82,9 @@ export class OrderWindows {
   }
 
   /** Keeps a check for a later `record` (a check of the same intent id again replaces it). */
-  hold(intentId: string, us: number, strategy: string): void {
+  hold(intentId: string, us: number, strategy: string, order: RecentOrder | null): void {
     this.pending.delete(intentId); // re-insert at the end: the map stays in time order
-    this.pending.set(intentId, { us, strategy });
+    this.pending.set(intentId, { us, strategy, order });
   }
 
   /**
@@ -130,8 +135,8 @@ export class OrderWindows {
     return this.all.entries();
   }
 
-  /** The pending checks in the order they were made: [intent_id, time µs, strategy]. */
-  pendingEntries(): [string, number, string][] {
-    return [...this.pending].map(([id, p]) => [id, p.us, p.strategy]);
+  /** The pending checks in the order they were made: [intent_id, time µs, strategy, recent order or null]. */
+  pendingEntries(): [string, number, string, RecentOrder | null][] {
+    return [...this.pending].map(([id, p]) => [id, p.us, p.strategy, p.order]);
   }
 }

@@ -34,6 +34,7 @@ import type { KillSwitchState } from './kill-switch.js';
 import { solveMaxQty } from './max-qty.js';
 import { executionAt, maxQtyInput, newParts, restoredParts, stateOf, type GateParts } from './parts.js';
 import { decodeGateSnapshot, encodeGateSnapshot, type GateSnapshot } from './snapshot.js';
+import { parseTimestampUs } from './time.js';
 import type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
 
 export type { EquityUpdate, Fill, GateCheck, MaxQty, MaxQtyOptions, PolicyGateOptions, RestoreOptions } from './types.js';
@@ -160,6 +161,7 @@ export class PolicyGate {
       );
     }
     windows.add(p.us, p.strategy);
+    if (p.order !== null) this.parts.recent.add(parseTimestampUs(p.order.timestamp), p.order);
     return true;
   }
 
@@ -301,12 +303,14 @@ export class PolicyGate {
   // ---------------------------------------------------------------- queries
 
   /**
-   * The largest quantity of `symbol` that every exposure rule (EXP-001 position, EXP-002 gross,
-   * EXP-003 net) would allow right now, and the rule that binds — for an order ticket's "you can
-   * buy up to N". Consistent with `check`: an order of exactly `qty` gets no exposure violation,
-   * and `qty + lot` gets the `binding` one (computed in closed form, then confirmed with the rules
-   * themselves). `blockedBy` lists rules that would deny any size now (kill switch, loss, throttles,
-   * missing prices). `market`, when given, is adopted as by `check`.
+   * The largest quantity of `symbol` that every size rule (ORD-001 order qty and ORD-002 order
+   * notional under a v0.2 policy, EXP-001 position, EXP-002 gross, EXP-003 net) would allow right
+   * now, and the rule that binds — for an order ticket's "you can buy up to N". Consistent with
+   * `check`: an order of exactly `qty` gets no size violation, and `qty + lot` gets the `binding`
+   * one (computed in closed form, then confirmed with the rules themselves). The default lot is the
+   * instrument's `lot_size`. `blockedBy` lists rules that would deny the order whatever its size
+   * (missing prices, stale market data, kill switch, loss, throttles, a duplicate, the collar, a
+   * restricted symbol, an odd lot). `market`, when given, is adopted as by `check`.
    *
    * @throws {ValidationError} for a malformed argument; {@link PolicyGateError}
    *   `ERR_GATE_NO_PORTFOLIO` before any portfolio was set.
@@ -326,7 +330,8 @@ export class PolicyGate {
         throw new ValidationError('market', [{ path: 'prices', message: (e as Error).message }]);
       }
     }
-    return solveMaxQty(maxQtyInput(this.parts, args.symbol, args.side, args.strategyId, args.lot ?? 1e-8));
+    const lot = args.lot ?? this.parts.compiled.instruments.get(args.symbol)?.lotSize ?? 1e-8;
+    return solveMaxQty(maxQtyInput(this.parts, args.symbol, args.side, args.strategyId, lot, { limitPrice: args.limitPrice, accountId: args.accountId }));
   }
 
   /** The gate's clock: the latest intent timestamp seen (RFC 3339 UTC), null before the first check. */

@@ -4,14 +4,19 @@ import * as v from 'valibot';
 import { ValidationError } from '../errors.js';
 import { RFC3339, str, strictObject } from '../model/fields.js';
 import { toIssues } from '../model/issues.js';
-import { MarketSnapshotSchema, PortfolioStateSchema, type MarketSnapshot, type PortfolioState } from '../model/schemas.js';
+import { MarketSnapshotSchema, PortfolioStateSchema, RecentOrderSchema, type MarketSnapshot, type PortfolioState, type RecentOrder } from '../model/schemas.js';
 import type { KillSwitchState } from './kill-switch.js';
 import { formatTimestampUs, parseTimestampUs } from './time.js';
 import { parseJsonText } from '../util/json-text.js';
 import { safeParse } from '../util/safe-parse.js';
 
-/** The `format` tag of a gate snapshot; a future layout gets a new tag. */
+/**
+ * The `format` tag of a gate snapshot taken under a v0.1 policy; a future layout gets a new tag.
+ * Under a v0.2 policy the gate writes {@link GATE_SNAPSHOT_FORMAT_V2}. Both are read.
+ */
 export const GATE_SNAPSHOT_FORMAT = 'policygate-gate-snapshot/1';
+/** The `format` tag of a gate snapshot taken under a policy DSL v0.2 policy (recent orders, the market's own timestamp). */
+export const GATE_SNAPSHOT_FORMAT_V2 = 'policygate-gate-snapshot/2';
 
 // One check (not the shared regex plus a calendar check) so that a bad timestamp is one issue.
 const instant = () =>
@@ -30,16 +35,23 @@ const KillSwitchEventSchema = strictObject({
   intent_id: v.nullable(str()),
 });
 
+const RecentOrderEntrySchema = strictObject({ ...RecentOrderSchema.entries, timestamp: instant() });
+
 /** Schema of a gate snapshot (see {@link GateSnapshot}). */
 export const GateSnapshotSchema = strictObject({
-  format: v.literal(GATE_SNAPSHOT_FORMAT, (i) => `must be "${GATE_SNAPSHOT_FORMAT}", got ${i.received}`),
+  format: v.picklist([GATE_SNAPSHOT_FORMAT, GATE_SNAPSHOT_FORMAT_V2], (i) => `must be "${GATE_SNAPSHOT_FORMAT}" or "${GATE_SNAPSHOT_FORMAT_V2}", got ${i.received}`),
   engine_version: str(),
   policy_hash: str(),
   clock: v.nullable(instant()),
   portfolio: v.nullable(PortfolioStateSchema),
   market: v.nullable(MarketSnapshotSchema),
   orders: v.array(v.strictTuple([instant(), str()], (i) => `must be a [timestamp, strategy_id] pair, got ${i.received}`)),
-  pending: v.array(v.strictTuple([str(), instant(), str()], (i) => `must be an [intent_id, timestamp, strategy_id] triple, got ${i.received}`)),
+  pending: v.array(
+    v.union(
+      [v.strictTuple([str(), instant(), str()]), v.strictTuple([str(), instant(), str(), v.nullable(RecentOrderEntrySchema)])],
+      (i) => `must be an [intent_id, timestamp, strategy_id] triple (with a recent order or null in format 2), got ${i.received}`,
+    ),
+  ),
   violations: v.array(v.strictTuple([instant(), str()], (i) => `must be a [timestamp, rule_id] pair, got ${i.received}`)),
   kill_switch: strictObject({
     active: v.boolean((i) => `must be true or false, got ${i.received}`),
@@ -47,6 +59,9 @@ export const GateSnapshotSchema = strictObject({
     reason: v.nullable(str()),
     history: v.array(KillSwitchEventSchema),
   }),
+  // Format 2 (policy DSL v0.2): absent from format 1.
+  recent_orders: v.optional(v.array(RecentOrderEntrySchema)),
+  market_timestamp: v.optional(v.nullable(str())),
 });
 
 /**
@@ -62,7 +77,7 @@ export const GateSnapshotSchema = strictObject({
  * ```
  */
 export interface GateSnapshot {
-  format: typeof GATE_SNAPSHOT_FORMAT;
+  format: typeof GATE_SNAPSHOT_FORMAT | typeof GATE_SNAPSHOT_FORMAT_V2;
   engine_version: string;
   policy_hash: string;
   /** The latest intent timestamp seen (the gate's clock), null before the first check. */
@@ -71,11 +86,18 @@ export interface GateSnapshot {
   market: MarketSnapshot | null;
   /** Orders counted by the throttles: [timestamp, strategy_id], oldest first. */
   orders: [string, string][];
-  /** ALLOW/MODIFY checks not yet recorded (gates with `autoRecord: false`): [intent_id, timestamp, strategy_id]. */
-  pending: [string, string, string][];
-  /** Violations counted toward the kill switch: [timestamp, rule_id], oldest first. */
+  /**
+   * ALLOW/MODIFY checks not yet recorded (gates with `autoRecord: false`): [intent_id, timestamp,
+   * strategy_id], and in format 2 the recent order it becomes when recorded (or null).
+   */
+  pending: ([string, string, string] | [string, string, string, RecentOrder | null])[];
+  /** Violations counted toward the kill switch: [timestamp, rule_id], oldest first (at most trip_after_n_violations). */
   violations: [string, string][];
   kill_switch: KillSwitchState;
+  /** Format 2: the orders sent within the policy's longest duplicate window, oldest first. */
+  recent_orders?: RecentOrder[];
+  /** Format 2: the market snapshot's timestamp as the gate holds it (null: none; it may be text that is not RFC 3339). */
+  market_timestamp?: string | null;
 }
 
 /** JSON text → value; a syntax error names its line and column (the core's strict JSON reader). */
@@ -115,11 +137,17 @@ export interface GateState {
   market: MarketSnapshot | null;
   /** [time µs, strategy_id], oldest first. */
   orders: [number, string][];
-  /** [intent_id, time µs, strategy_id], in the order the checks were made. */
-  pending: [string, number, string][];
+  /** [intent_id, time µs, strategy_id, recent order or null], in the order the checks were made. */
+  pending: [string, number, string, (RecentOrder | null)?][];
   /** [time µs, rule_id], oldest first. */
   violations: [number, string][];
   killSwitch: KillSwitchState;
+  /** Recent orders (policy DSL v0.2), oldest first; [] for a format-1 snapshot. */
+  recent: RecentOrder[];
+  /** The market's own timestamp; undefined for a format-1 snapshot (its market's timestamp stands). */
+  marketTimestamp?: string | null | undefined;
+  /** Whether to write format 2 (the gate's policy is v0.2). */
+  v02?: boolean;
 }
 
 /** Where a snapshot comes from: the SDK version and the policy's hash. */
@@ -158,17 +186,19 @@ function storableMarket(market: MarketSnapshot, clock: number | null): MarketSna
  * ```
  */
 export function encodeGateSnapshot(origin: SnapshotOrigin, state: GateState): GateSnapshot {
+  const v2 = state.v02 === true;
   return {
-    format: GATE_SNAPSHOT_FORMAT,
+    format: v2 ? GATE_SNAPSHOT_FORMAT_V2 : GATE_SNAPSHOT_FORMAT,
     engine_version: origin.engineVersion,
     policy_hash: origin.policyHash,
     clock: state.clock === null ? null : formatTimestampUs(state.clock),
     portfolio: state.portfolio,
     market: state.market === null ? null : storableMarket(state.market, state.clock),
     orders: state.orders.map(([t, s]) => [formatTimestampUs(t), s]),
-    pending: state.pending.map(([id, t, s]) => [id, formatTimestampUs(t), s]),
+    pending: state.pending.map(([id, t, s, order]) => (v2 ? [id, formatTimestampUs(t), s, order ?? null] : [id, formatTimestampUs(t), s])),
     violations: state.violations.map(([t, r]) => [formatTimestampUs(t), r]),
     kill_switch: state.killSwitch,
+    ...(v2 && { recent_orders: state.recent.map((o) => ({ ...o })), market_timestamp: state.marketTimestamp ?? null }),
   };
 }
 
@@ -190,9 +220,12 @@ export function decodeGateSnapshot(input: string | unknown): { policyHash: strin
       portfolio: s.portfolio,
       market: s.market,
       orders: s.orders.map(([t, strategy]) => [parseTimestampUs(t), strategy]),
-      pending: s.pending.map(([id, t, strategy]) => [id, parseTimestampUs(t), strategy]),
+      pending: s.pending.map(([id, t, strategy, order]) => [id, parseTimestampUs(t), strategy, order ?? null]),
       violations: s.violations.map(([t, rule]) => [parseTimestampUs(t), rule]),
       killSwitch: s.kill_switch,
+      recent: s.recent_orders ?? [],
+      ...(s.market_timestamp !== undefined && { marketTimestamp: s.market_timestamp }),
+      v02: s.format === GATE_SNAPSHOT_FORMAT_V2,
     },
   };
 }

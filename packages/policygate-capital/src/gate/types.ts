@@ -86,8 +86,15 @@ export interface GateCheck {
 export interface MaxQtyOptions {
   /** The strategy that would send the order: selects strategy overrides and EXEC-002 (default: none). */
   strategyId?: string;
-  /** The quantity step (default 1e-8, the engine's quantity resolution; use 1 for whole shares). */
+  /**
+   * The quantity step (default: the instrument's `lot_size` under a v0.2 policy that lists one, else
+   * 1e-8, the engine's quantity resolution; use 1 for whole shares).
+   */
   lot?: number;
+  /** A limit price: the answer is for limit orders at it (ORD-002 values it at the larger of it and the mark; ORD-003 checks it). Default: market orders. */
+  limitPrice?: number;
+  /** The account that would send the order (EXEC-003 compares it with the recent orders'); default ''. */
+  accountId?: string;
 }
 
 /**
@@ -100,17 +107,21 @@ export interface MaxQtyOptions {
  * ```
  */
 export interface MaxQty {
-  /** The largest multiple of `lot` that no exposure rule (EXP-001/002/003) would block now; 0 if none. */
+  /** The largest multiple of `lot` that no size rule (ORD-001/002, EXP-001/002/003) would block now; 0 if none. */
   qty: number;
-  /** The exposure rule that blocks `qty + lot`, or null when no price allows an answer (see `blockedBy`). */
-  binding: 'EXP-001' | 'EXP-002' | 'EXP-003' | null;
-  /** The binding rule's resolved limit (max_position_pct, max_gross_exposure_x or max_net_exposure_x). */
+  /** The size rule that blocks `qty + lot`, or null when no answer is possible (see `blockedBy`). */
+  binding: 'ORD-001' | 'ORD-002' | 'EXP-001' | 'EXP-002' | 'EXP-003' | null;
+  /** The binding rule's resolved limit (max_order_qty, max_order_notional, max_position_pct, max_gross_exposure_x or max_net_exposure_x). */
   limit: number | null;
   /** The step used. */
   lot: number;
   /**
-   * Rules that would deny an order of any size right now: SYS-001 (missing prices), KILL-001,
-   * LOSS-001, LOSS-002, EXEC-001 and (with `strategyId`) EXEC-002. Empty when only size matters.
+   * Rules that would deny the order whatever its size right now: SYS-001 (missing prices), SYS-003
+   * (stale market data; SYS-002 for an unreadable market timestamp), KILL-001, LOSS-001, LOSS-002
+   * (not for a reduce-only exit), EXEC-001, (with `strategyId`) EXEC-002, and under a v0.2 policy
+   * EXEC-003 (an order of `qty` would duplicate a recent one), ORD-003 (the `limitPrice` is past the
+   * collar), ORD-004 (restricted symbol) and ORD-005 (`qty` is not whole lots of the instrument).
+   * Checked at `qty` (at one lot when `qty` is 0). Empty when only size matters.
    */
   blockedBy: RuleId[];
 }

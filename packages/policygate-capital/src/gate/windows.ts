@@ -51,6 +51,18 @@ export class TimeWindow {
     this.head = h;
   }
 
+  /** Drops the oldest entries beyond the newest `n` (entries that can no longer change a count compared with n). */
+  keepNewest(n: number): void {
+    const extra = this.size - n;
+    if (extra <= 0) return;
+    this.head += extra;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.labels.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
   /** Empties the window. */
   clear(): void {
     this.times.length = 0;
