@@ -112,7 +112,15 @@ export default [
   ...Object.entries(binInput).map(([name, file]) => ({
     input: { [name]: file },
     external: (id) => id.startsWith('node:') || id === '@hono/node-server',
-    output: { dir: pkg + 'dist/bin', format: 'es', entryFileNames: '[name].js', chunkFileNames: `chunks/${name}-[name]-[hash].js`, experimentalMinChunkSize: 1 << 20, sourcemap: false, banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : '') },
+    output: {
+      dir: pkg + 'dist/bin',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: `chunks/${name}-[name]-[hash].js`,
+      experimentalMinChunkSize: 1 << 20,
+      sourcemap: false,
+      banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : ''),
+    },
     plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
   })),
   {

@@ -95,7 +95,9 @@ for (const [row, { mode, slice }] of Object.entries(rows)) {
   }
   for (const name of ['A', 'B']) await sinks[name].close();
   const ratio = median(rates.B) / median(rates.A);
-  console.log(`${row}: A median ${fmt(median(rates.A))} (${fmt(Math.min(...rates.A))}–${fmt(Math.max(...rates.A))}), B median ${fmt(median(rates.B))} (${fmt(Math.min(...rates.B))}–${fmt(Math.max(...rates.B))}) events/s; B/A ${ratio.toFixed(3)}`);
+  console.log(
+    `${row}: A median ${fmt(median(rates.A))} (${fmt(Math.min(...rates.A))}–${fmt(Math.max(...rates.A))}), B median ${fmt(median(rates.B))} (${fmt(Math.min(...rates.B))}–${fmt(Math.max(...rates.B))}) events/s; B/A ${ratio.toFixed(3)}`,
+  );
   const us = (xs) => `${median(xs).toFixed(1)} µs (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
   console.log(`${row}: CPU per event (process, flush included): A ${us(cpu.A)}, B ${us(cpu.B)}; B/A ${(median(cpu.B) / median(cpu.A)).toFixed(3)}`);
 }

@@ -26,9 +26,12 @@ const PYTHON_EVENTS = 4_900;
 // iteration), so serializing the next events overlaps the sync of the previous group.
 const LANES = 128;
 const PER_LANE = 4;
-const lanes = (append) => Promise.all(Array.from({ length: LANES }, async () => {
-  for (let k = 0; k < PER_LANE; k++) await append();
-}));
+const lanes = (append) =>
+  Promise.all(
+    Array.from({ length: LANES }, async () => {
+      for (let k = 0; k < PER_LANE; k++) await append();
+    }),
+  );
 
 const event = () => buildAuditEvent(decision, intent, portfolio, market, execution, engine.policyHash);
 // The same state with its maps built in reverse key order: serialization must sort them (the maps
@@ -68,8 +71,13 @@ const dir = mkdtempSync(join(process.env.AUDIT_BENCH_DIR ?? tmpdir(), 'pg-audit-
 let memory;
 let memoryUnsorted;
 const memoryHooks = {
-  beforeAll: () => { memory = new MemoryAuditSink(); memoryUnsorted = new MemoryAuditSink(); },
-  afterAll: () => { memory = memoryUnsorted = undefined; },
+  beforeAll: () => {
+    memory = new MemoryAuditSink();
+    memoryUnsorted = new MemoryAuditSink();
+  },
+  afterAll: () => {
+    memory = memoryUnsorted = undefined;
+  },
 };
 const batched = await FileAuditSink.open(join(dir, 'batched.jsonl'), { mode: 'batched' });
 const batchedCopies = await FileAuditSink.open(join(dir, 'batched-copies.jsonl'), { mode: 'batched' });
@@ -89,29 +97,40 @@ const lineBytes = Buffer.byteLength(JSON.stringify(event())) + 120; // + chain f
 const tasks = [
   { name: 'batched: build + append', per: 1, fn: () => batched.append(event()), target: TARGET_BATCHED, sink: batched },
   {
-    name: 'batched: build + append, a new copy of the state per event', per: 1,
-    fn: () => batchedCopies.append(eventCopy()), target: TARGET_BATCHED, sink: batchedCopies,
+    name: 'batched: build + append, a new copy of the state per event',
+    per: 1,
+    fn: () => batchedCopies.append(eventCopy()),
+    target: TARGET_BATCHED,
+    sink: batchedCopies,
   },
   { name: 'batched: build + append, 2 of 51 prices differ from the previous event', per: 1, fn: () => batchedOneMoves.append(eventTwoDiffer()), sink: batchedOneMoves },
   { name: 'batched: build + append, all 51 prices differ from the previous event', per: 1, fn: () => batchedAllMove.append(eventAllDiffer()), sink: batchedAllMove, check: true },
   {
-    name: 'batched: evaluate + build + append (createAuditedEvaluator)', per: 1,
-    fn: () => auditedBatched(intent, portfolio, market, execution), sink: batchedE2E,
+    name: 'batched: evaluate + build + append (createAuditedEvaluator)',
+    per: 1,
+    fn: () => auditedBatched(intent, portfolio, market, execution),
+    sink: batchedE2E,
   },
   { name: 'batched: build + append, frozen snapshot', per: 1, fn: () => batchedFrozen.append(eventFrozen()), target: TARGET_BATCHED, sink: batchedFrozen },
   { name: 'durable: one caller awaiting each event', per: 1, fn: () => durableOne.append(event()), sink: durableOne },
   {
-    name: `durable: ${LANES} concurrent callers (group commit)`, per: LANES * PER_LANE,
+    name: `durable: ${LANES} concurrent callers (group commit)`,
+    per: LANES * PER_LANE,
     fn: () => lanes(() => durableMany.append(event())),
-    target: TARGET_DURABLE, sink: durableMany, check: true,
+    target: TARGET_DURABLE,
+    sink: durableMany,
+    check: true,
   },
   {
-    name: `durable: ${LANES} concurrent callers, frozen snapshot`, per: LANES * PER_LANE,
+    name: `durable: ${LANES} concurrent callers, frozen snapshot`,
+    per: LANES * PER_LANE,
     fn: () => lanes(() => durableManyFrozen.append(eventFrozen())),
-    target: TARGET_DURABLE, sink: durableManyFrozen,
+    target: TARGET_DURABLE,
+    sink: durableManyFrozen,
   },
   {
-    name: `durable: evaluate + build + append, ${LANES} concurrent callers`, per: LANES * PER_LANE,
+    name: `durable: evaluate + build + append, ${LANES} concurrent callers`,
+    per: LANES * PER_LANE,
     fn: () => lanes(() => auditedDurable(intent, portfolio, market, execution)),
     sink: durableManyE2E,
   },
@@ -139,7 +158,10 @@ const bench = new Bench({ time: 2000, warmupTime: 300, iterations: 4 });
 // 10× more CPU (≈ 2.6 ms instead of 0.25 ms per MiB) than into memory freed by a deleted file.
 for (const t of tasks) {
   bench.add(t.name, t.fn, {
-    beforeAll: () => { globalThis.gc?.(); t.hooks?.beforeAll?.(); },
+    beforeAll: () => {
+      globalThis.gc?.();
+      t.hooks?.beforeAll?.();
+    },
     afterAll: async (mode) => {
       t.hooks?.afterAll?.();
       if (!t.sink) return;
@@ -153,7 +175,11 @@ for (const t of tasks) {
 }
 await bench.run();
 
-console.log(`50-position portfolio, ~${lineBytes} bytes per line; files in ${dir}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `50-position portfolio, ~${lineBytes} bytes per line; files in ${dir}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 let missed = false;
 for (const t of tasks) {
   const r = bench.tasks.find((x) => x.name === t.name)?.result;

@@ -56,7 +56,11 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const ratio = median(cli) / median(bare);
-console.log(`${pairs} pairs, whole processes, alternating; Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `${pairs} pairs, whole processes, alternating; Node ${process.version}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`node -e 0: median ${median(bare).toFixed(1)} ms (min ${Math.min(...bare).toFixed(1)}, max ${Math.max(...bare).toFixed(1)})`);
 console.log(`policygate-eval (seed example): median ${median(cli).toFixed(1)} ms (min ${Math.min(...cli).toFixed(1)}, max ${Math.max(...cli).toFixed(1)})`);
 console.log(`ratio of medians: ${ratio.toFixed(2)}× (median of pair ratios ${median(ratios).toFixed(2)}×) — target ≤ ${TARGET}×: ${ratio <= TARGET ? 'met' : 'MISSED'}`);

@@ -7,9 +7,12 @@
 import { PolicyEngine, parseExecutionState } from '../packages/policygate-capital/dist/index.js';
 import { engine, execution, intent, market, policyText, portfolio } from './state.mjs';
 
-const v02Text = policyText.replace(/version: "?0\.1"?/, 'version: "0.2"').replace(
-  / {2}kill_switch:\n/,
-  `  order:
+const v02Text =
+  policyText
+    .replace(/version: "?0\.1"?/, 'version: "0.2"')
+    .replace(
+      / {2}kill_switch:\n/,
+      `  order:
     max_order_qty: 100000
     max_order_notional: 10000000
     price_collar_pct: 0.05
@@ -19,7 +22,9 @@ const v02Text = policyText.replace(/version: "?0\.1"?/, 'version: "0.2"').replac
   kill_switch:
     reduce_only: true
 `,
-).replace(/max_orders_per_minute_by_strategy: (\d+)/, 'max_orders_per_minute_by_strategy: $1\n    duplicate_window_seconds: 10') + `instruments:
+    )
+    .replace(/max_orders_per_minute_by_strategy: (\d+)/, 'max_orders_per_minute_by_strategy: $1\n    duplicate_window_seconds: 10') +
+  `instruments:
   AAPL: {lot_size: 1}
   SYM001: {multiplier: ${process.env.MULT ?? 50}, lot_size: 1}
   SYM002: {lot_size: 0.0001}
@@ -27,12 +32,22 @@ const v02Text = policyText.replace(/version: "?0\.1"?/, 'version: "0.2"').replac
 const v02 = await PolicyEngine.fromYaml(v02Text);
 if (v02.policy.version !== '0.2') throw new Error('bench setup: the v0.2 policy did not parse as v0.2');
 const recent = Array.from({ length: Number(process.env.RECENT ?? 20) }, (_, i) => ({
-  intent_id: `prev-${i}`, timestamp: `2026-02-18T14:29:${String(40 + (i % 20)).padStart(2, '0')}Z`, account_id: 'acct_1', strategy_id: 'momentum_v1',
-  symbol: i % 2 ? 'AAPL' : 'MSFT', side: 'buy', order_type: 'market', qty: 11 + i, limit_price: null,
+  intent_id: `prev-${i}`,
+  timestamp: `2026-02-18T14:29:${String(40 + (i % 20)).padStart(2, '0')}Z`,
+  account_id: 'acct_1',
+  strategy_id: 'momentum_v1',
+  symbol: i % 2 ? 'AAPL' : 'MSFT',
+  side: 'buy',
+  order_type: 'market',
+  qty: 11 + i,
+  limit_price: null,
 }));
 const executionV02 = parseExecutionState({ ...JSON.parse(JSON.stringify(execution)), recent_orders: recent });
 
-for (const [name, e, x] of [['v0.1', engine, execution], ['v0.2', v02, executionV02]]) {
+for (const [name, e, x] of [
+  ['v0.1', engine, execution],
+  ['v0.2', v02, executionV02],
+]) {
   const d = e.evaluate(intent, portfolio, market, x);
   if (d.decision !== 'ALLOW') throw new Error(`bench setup: ${name} expected ALLOW, got ${d.decision} ${JSON.stringify(d.violations)}`);
   if (name === 'v0.2' && d.evidence.length !== 9) throw new Error(`bench setup: v0.2 should report 9 evidence items, got ${d.evidence.length}`);
@@ -69,5 +84,7 @@ const b = rounds.map((r) => r.b).sort((x, y) => x - y);
 console.log(`PolicyEngine.evaluate, 50 positions, v0.1 policy: ${fmt(a[7])} evals/s (rounds ${fmt(a[0])}–${fmt(a.at(-1))})`);
 console.log(`PolicyEngine.evaluate, 50 positions, v0.2 policy, every new rule configured: ${fmt(b[7])} evals/s (rounds ${fmt(b[0])}–${fmt(b.at(-1))})`);
 const ok = median <= 1.25;
-console.log(`v0.2 cost / v0.1 cost: ${median.toFixed(3)}× (median of ${rounds.length} alternating rounds; ${sorted[0].toFixed(3)}–${sorted.at(-1).toFixed(3)}) — target ≤ 1.25×: ${ok ? 'met' : 'MISSED'}`);
+console.log(
+  `v0.2 cost / v0.1 cost: ${median.toFixed(3)}× (median of ${rounds.length} alternating rounds; ${sorted[0].toFixed(3)}–${sorted.at(-1).toFixed(3)}) — target ≤ 1.25×: ${ok ? 'met' : 'MISSED'}`,
+);
 if (!ok) process.exitCode = 1;

@@ -25,7 +25,17 @@ async function setup(lib) {
   }
   const wire = (parse, value) => parse(JSON.parse(JSON.stringify(value)));
   const engine = await lib.PolicyEngine.fromYaml(policyText);
-  const intent = wire(lib.parseOrderIntent, { intent_id: 'ab-1', timestamp: '2026-02-18T14:30:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 10, limit_price: null });
+  const intent = wire(lib.parseOrderIntent, {
+    intent_id: 'ab-1',
+    timestamp: '2026-02-18T14:30:00Z',
+    strategy_id: 'momentum_v1',
+    account_id: 'acct_1',
+    instrument: { symbol: 'AAPL', asset_class: 'equity' },
+    side: 'buy',
+    order_type: 'market',
+    qty: 10,
+    limit_price: null,
+  });
   const portfolio = wire(lib.parsePortfolioState, { equity: 1_000_000, start_of_day_equity: 1_000_000, peak_equity: 1_000_000, positions, realized_pnl_today: 0, unrealized_pnl: 0 });
   const market = wire(lib.parseMarketSnapshot, { timestamp: '2026-02-18T14:30:00Z', prices });
   const execution = wire(lib.parseExecutionState, { orders_last_60s_global: 3, orders_last_60s_by_strategy: { momentum_v1: 1 }, violations_last_window: [], kill_switch_active: false });
@@ -42,7 +52,7 @@ async function setup(lib) {
 
 const a = await setup(await load(process.env.POLICYGATE_DIST_A));
 const b = await setup(await load(process.env.POLICYGATE_DIST_B ?? 'packages/policygate-capital/dist'));
-for (let i = 0; i < 5; i++) (a(), b());
+for (let i = 0; i < 5; i++) a(), b();
 const ra = [];
 const rb = [];
 const ratios = [];
@@ -54,4 +64,6 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const median = (v) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 const range = (v) => `${Math.min(...v).toFixed(3)}–${Math.max(...v).toFixed(3)}`;
-console.log(`PolicyEngine.evaluate, 50 positions, v0.1 policy: A ${median(ra).toFixed(0)} ns, B ${median(rb).toFixed(0)} ns; B/A median ${median(ratios).toFixed(3)} (rounds ${range(ratios)}, ${ROUNDS} rounds)`);
+console.log(
+  `PolicyEngine.evaluate, 50 positions, v0.1 policy: A ${median(ra).toFixed(0)} ns, B ${median(rb).toFixed(0)} ns; B/A median ${median(ratios).toFixed(3)} (rounds ${range(ratios)}, ${ROUNDS} rounds)`,
+);

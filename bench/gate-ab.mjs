@@ -46,9 +46,15 @@ function stream(n) {
   const intents = [];
   for (let i = 0; i < STREAM; i++) {
     intents.push({
-      intent_id: `o-${i}`, timestamp: stamp(i * 20), strategy_id: `strat-${i % 4}`, account_id: 'acct-1',
+      intent_id: `o-${i}`,
+      timestamp: stamp(i * 20),
+      strategy_id: `strat-${i % 4}`,
+      account_id: 'acct-1',
       instrument: { symbol: symbols[(i * 7919) % n], asset_class: 'equity' },
-      side: i % 3 === 0 ? 'sell' : 'buy', order_type: 'market', qty: 1 + (i % 5), limit_price: null,
+      side: i % 3 === 0 ? 'sell' : 'buy',
+      order_type: 'market',
+      qty: 1 + (i % 5),
+      limit_price: null,
     });
   }
   return { portfolio, market: { timestamp: stamp(0), prices }, intents };

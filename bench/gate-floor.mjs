@@ -18,9 +18,15 @@ const BASE = Date.UTC(2026, 1, 18, 14, 0, 0);
 const symbols = Array.from({ length: N }, (_, i) => `SYM${String(i).padStart(4, '0')}`);
 const book = new Map(symbols.map((s, i) => [s, { qty: (i % 2 ? 1 : -1) * (1 + (i % 7)), price: 10 + (i % 97) * 0.37 }]));
 const intents = Array.from({ length: STREAM }, (_, i) => ({
-  intent_id: `o-${i}`, timestamp: new Date(BASE + i * 20).toISOString(), strategy_id: `strat-${i % 4}`, account_id: 'acct-1',
-  instrument: { symbol: symbols[(i * 7919) % N], asset_class: 'equity' }, side: i % 3 === 0 ? 'sell' : 'buy', order_type: 'market',
-  qty: 1 + (i % 5), limit_price: null,
+  intent_id: `o-${i}`,
+  timestamp: new Date(BASE + i * 20).toISOString(),
+  strategy_id: `strat-${i % 4}`,
+  account_id: 'acct-1',
+  instrument: { symbol: symbols[(i * 7919) % N], asset_class: 'equity' },
+  side: i % 3 === 0 ? 'sell' : 'buy',
+  order_type: 'market',
+  qty: 1 + (i % 5),
+  limit_price: null,
 }));
 const equity = 10_000_000;
 const r6 = (x) => pyRound(x, 6);
@@ -46,7 +52,10 @@ function check(intent, timed) {
   const violations = [];
   if (globalTimes.length - globalHead >= 10_000 || w.times.length - w.head >= 10_000 || position > 0.1 || gross / equity > 2 || net / equity > 1) violations.push({});
   const d = {
-    decision: violations.length ? 'DENY' : 'ALLOW', intent_id: id, modified_intent: null, violations,
+    decision: violations.length ? 'DENY' : 'ALLOW',
+    intent_id: id,
+    modified_intent: null,
+    violations,
     evidence: [
       { metric: 'daily_return', value: r6(0), limit: -0.02 },
       { metric: 'drawdown', value: r6(0), limit: 0.05 },
@@ -54,7 +63,8 @@ function check(intent, timed) {
       { metric: 'gross_exposure_x', value: r6(gross / equity), limit: 2 },
       { metric: 'net_exposure_x', value: r6(net / equity), limit: 1 },
     ],
-    eval_ms: 0, kill_switch_triggered: false,
+    eval_ms: 0,
+    kill_switch_triggered: false,
   };
   globalTimes.push(us);
   w.times.push(us);

@@ -13,9 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { Bench } from 'tinybench';
 
-const { PolicyEngine, PolicyGate } = await import(
-  process.env.POLICYGATE_DIST ? pathToFileURL(resolve(process.env.POLICYGATE_DIST, 'index.js')).href : '../packages/policygate-capital/dist/index.js'
-);
+const { PolicyEngine, PolicyGate } = await import(process.env.POLICYGATE_DIST ? pathToFileURL(resolve(process.env.POLICYGATE_DIST, 'index.js')).href : '../packages/policygate-capital/dist/index.js');
 
 const SIZES = [5, 50, 500, 5000];
 const STREAM = 1 << 16;

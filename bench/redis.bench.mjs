@@ -85,7 +85,9 @@ async function main() {
 
   const dir = mkdtempSync(join(tmpdir(), 'pg-redis-bench-'));
   const port = await freePort();
-  const redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let missed = false;
   try {
     await new Promise((resolve, reject) => {
@@ -116,11 +118,12 @@ async function main() {
     const one = await scenario(url, 1, 1, 'one');
     const contended = await scenario(url, 4, 1, 'shared');
     const spread = await scenario(url, 4, 4, 'spread');
-    const row = (name, r, extra = '') => console.log(`${name}: ${fmt(r.rate)} checks/s (p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}, ${r.count} checks in ${r.seconds.toFixed(1)} s${r.denied ? `, ${r.denied} fail-closed` : ''})${extra}`);
+    const row = (name, r, extra = '') =>
+      console.log(`${name}: ${fmt(r.rate)} checks/s (p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)}, ${r.count} checks in ${r.seconds.toFixed(1)} s${r.denied ? `, ${r.denied} fail-closed` : ''})${extra}`);
     const okOne = one.rate >= TARGET_ONE;
     const okSpread = spread.rate >= TARGET_SCALE * one.rate;
     missed = !okOne || !okSpread;
-    row('RedisGate, 1 process, 1 book', one, ` — ${(one.rate / memRate * 100).toFixed(1)}% of in-memory — target ≥ ${fmt(TARGET_ONE)}: ${okOne ? 'met' : 'MISSED'}`);
+    row('RedisGate, 1 process, 1 book', one, ` — ${((one.rate / memRate) * 100).toFixed(1)}% of in-memory — target ≥ ${fmt(TARGET_ONE)}: ${okOne ? 'met' : 'MISSED'}`);
     row('RedisGate, 4 processes, 1 book', contended, ` — ${(contended.rate / one.rate).toFixed(2)}× 1 process`);
     row('RedisGate, 4 processes, 4 books', spread, ` — ${(spread.rate / one.rate).toFixed(2)}× 1 process — target ≥ ${TARGET_SCALE}×: ${okSpread ? 'met' : 'MISSED'}`);
   } finally {
@@ -134,17 +137,19 @@ async function main() {
 async function scenario(url, procs, books, name) {
   const startAt = Date.now() + 2500;
   const results = await Promise.all(
-    Array.from({ length: procs }, (_, w) =>
-      new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, [new URL(import.meta.url).pathname, '--child', url, `${name}-${w % books}`, String(w), String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        c.stdout.on('data', (b) => (out += b));
-        const timer = setTimeout(() => c.kill('SIGKILL'), (SECONDS + 60) * 1000);
-        c.on('exit', (code) => {
-          clearTimeout(timer);
-          code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench process exited ${code}`));
-        });
-      }),
+    Array.from(
+      { length: procs },
+      (_, w) =>
+        new Promise((resolve, reject) => {
+          const c = spawn(process.execPath, [new URL(import.meta.url).pathname, '--child', url, `${name}-${w % books}`, String(w), String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          c.stdout.on('data', (b) => (out += b));
+          const timer = setTimeout(() => c.kill('SIGKILL'), (SECONDS + 60) * 1000);
+          c.on('exit', (code) => {
+            clearTimeout(timer);
+            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench process exited ${code}`));
+          });
+        }),
     ),
   );
   const lat = results.flatMap((r) => r.lat).sort((a, b) => a - b);

@@ -96,7 +96,10 @@ try {
   results.bare = await load(echo.url, '/');
   await echo.stop();
   for (const mode of ['batched', 'durable']) {
-    const s = await start([BIN, '--policy', policy, '--portfolio', join(EX, 'portfolio.json'), '--market', join(EX, 'market.json'), '--port', '0', '--audit-log', join(dir, `${mode}.jsonl`), '--audit-mode', mode], { POLICYGATE_TOKEN: TOKEN });
+    const s = await start(
+      [BIN, '--policy', policy, '--portfolio', join(EX, 'portfolio.json'), '--market', join(EX, 'market.json'), '--port', '0', '--audit-log', join(dir, `${mode}.jsonl`), '--audit-mode', mode],
+      { POLICYGATE_TOKEN: TOKEN },
+    );
     results[mode] = await load(s.url, '/v1/check');
     await s.stop();
   }
@@ -113,7 +116,11 @@ const check = (label, ok) => {
 };
 console.log(row('bare node:http JSON echo (ceiling)', results.bare));
 const ratio = results.batched.rate / results.bare.rate;
-console.log(`${row('policygate-serve, batched audit log', results.batched)} — ${(ratio * 100).toFixed(0)} % of bare — ${check('target ≥ 60 % of bare', ratio >= 0.6)}; ${check('p99 < 25 ms', results.batched.p99 < 25)}`);
+console.log(
+  `${row('policygate-serve, batched audit log', results.batched)} — ${(ratio * 100).toFixed(0)} % of bare — ${check('target ≥ 60 % of bare', ratio >= 0.6)}; ${check('p99 < 25 ms', results.batched.p99 < 25)}`,
+);
 const times = results.durable.rate / PYTHON_RATE;
-console.log(`${row('policygate-serve, durable audit log', results.durable)} — ${times.toFixed(1)}× the Python service (${PYTHON_RATE}/s, issue 17) — ${check('target ≥ 10×', times >= 10)}; ${check('p99 < 25 ms', results.durable.p99 < 25)}`);
+console.log(
+  `${row('policygate-serve, durable audit log', results.durable)} — ${times.toFixed(1)}× the Python service (${PYTHON_RATE}/s, issue 17) — ${check('target ≥ 10×', times >= 10)}; ${check('p99 < 25 ms', results.durable.p99 < 25)}`,
+);
 process.exit(missed ? 1 : 0);

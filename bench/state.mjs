@@ -16,8 +16,15 @@ for (let i = 0; i < 50; i++) {
 }
 const wire = (parse, value) => parse(JSON.parse(JSON.stringify(value)));
 export const intent = wire(parseOrderIntent, {
-  intent_id: 'bench-1', timestamp: '2026-02-18T14:30:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1',
-  instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 10, limit_price: null,
+  intent_id: 'bench-1',
+  timestamp: '2026-02-18T14:30:00Z',
+  strategy_id: 'momentum_v1',
+  account_id: 'acct_1',
+  instrument: { symbol: 'AAPL', asset_class: 'equity' },
+  side: 'buy',
+  order_type: 'market',
+  qty: 10,
+  limit_price: null,
 });
 export const portfolio = wire(parsePortfolioState, { equity: 1_000_000, start_of_day_equity: 1_000_000, peak_equity: 1_000_000, positions, realized_pnl_today: 0, unrealized_pnl: 0 });
 export const market = wire(parseMarketSnapshot, { timestamp: '2026-02-18T14:30:00Z', prices });

@@ -38,7 +38,10 @@ const mayInstall = !process.env.PGC_NO_INSTALL && root && onPath('apt-get') && t
 if (mayInstall) {
   log(`installing ${packages.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...packages],
+  ]) {
     const run = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (run.status !== 0) {
       log(`apt-get ${args[0]} failed (exit ${run.status}); run it yourself:\n\n    ${command}\n`);

@@ -21,9 +21,7 @@ export default defineConfig({
       description: 'A deterministic pre-trade capital policy engine: ALLOW, DENY or MODIFY orders against a YAML policy.',
       favicon: '/favicon.svg',
       // The playground, not a docs page, is the home page: the site title links to it.
-      head: production
-        ? [{ tag: 'script', content: "if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});" }]
-        : [],
+      head: production ? [{ tag: 'script', content: "if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});" }] : [],
       plugins: [
         starlightTypeDoc({
           entryPoints: [`${pkg}src/index.ts`, `${pkg}src/audit/index.ts`, `${pkg}src/schemas.ts`, `${pkg}src/node/index.ts`, `${pkg}src/server/index.ts`, `${pkg}src/redis/index.ts`],

@@ -81,7 +81,17 @@ async function open(): Promise<void> {
 // One small audited order (the exit tasks): a buy of `qty` AAPL on an empty 1M portfolio.
 const smallOrder = (audited: ReturnType<typeof createAuditedEvaluator>, id: string, qty: number) =>
   audited(
-    { intent_id: id, timestamp: '2026-02-18T14:30:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty, limit_price: null },
+    {
+      intent_id: id,
+      timestamp: '2026-02-18T14:30:00Z',
+      strategy_id: 's',
+      account_id: 'a',
+      instrument: { symbol: 'AAPL', asset_class: 'equity' },
+      side: 'buy',
+      order_type: 'market',
+      qty,
+      limit_price: null,
+    },
     { equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
     { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200 } },
   );

@@ -9,7 +9,7 @@ const auditText = readText('reference-audit.jsonl');
 const policyText = readText('reference-policy.yaml');
 
 describe('replaying the audit log written by the Python package', () => {
-  it('reads 300 valid, unchained events, all under the reference policy\'s hash', async () => {
+  it("reads 300 valid, unchained events, all under the reference policy's hash", async () => {
     const log = await readAuditLog(auditText);
     expect(log.errors).toEqual([]);
     expect(log.events).toHaveLength(300);
@@ -24,7 +24,14 @@ describe('replaying the audit log written by the Python package', () => {
     const engine = await PolicyEngine.fromYaml(policyText);
     const summary = await replayAuditLog(auditText, engine, { tolerance: 1e-9 });
     expect(summary).toEqual({
-      total: 300, matched: 300, mismatched: [], policyHashMismatches: [], badLines: [], chainBreaks: [], chained: false, ok: true,
+      total: 300,
+      matched: 300,
+      mismatched: [],
+      policyHashMismatches: [],
+      badLines: [],
+      chainBreaks: [],
+      chained: false,
+      ok: true,
     });
   });
 

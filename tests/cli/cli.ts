@@ -51,8 +51,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
 }
 
 /** Runs a built bin with `node`. */
-export const runBin = (name: 'policygate-eval' | 'policygate-replay', args: readonly string[], options: RunOptions = {}) =>
-  runCommand(process.execPath, [binPath(name), ...args], options);
+export const runBin = (name: 'policygate-eval' | 'policygate-replay', args: readonly string[], options: RunOptions = {}) => runCommand(process.execPath, [binPath(name), ...args], options);
 
 /** The seed's example: `--policy … --intent … --portfolio … --market …` on examples/ (plus `extra`). */
 export function exampleArgs(overrides: Partial<Record<'policy' | 'intent' | 'portfolio' | 'market' | 'execution', string>> = {}): string[] {

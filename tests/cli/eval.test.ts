@@ -16,8 +16,7 @@ const policyText = readFileSync(join(EXAMPLES, 'policy.yaml'), 'utf8');
 const engine = await sdk.PolicyEngine.fromYaml(policyText);
 const portfolio = sdk.parsePortfolioState(readExample('portfolio.json'));
 const market = sdk.parseMarketSnapshot(readExample('market.json'));
-const libraryDecision = (intent: unknown, execution: unknown = {}) =>
-  withoutEvalMs(engine.evaluate(sdk.parseOrderIntent(intent), portfolio, market, sdk.parseExecutionState(execution)));
+const libraryDecision = (intent: unknown, execution: unknown = {}) => withoutEvalMs(engine.evaluate(sdk.parseOrderIntent(intent), portfolio, market, sdk.parseExecutionState(execution)));
 
 const tmp = tempDir('cli-eval');
 afterAll(tmp.remove);
@@ -105,9 +104,7 @@ describe('policygate-eval errors: exit 2 and a message a person can act on', () 
 
   it('gives the file, line and column of invalid JSON', async () => {
     const bad = write('trailing-comma.json', '{\n  "timestamp": "2026-02-18T00:00:00Z",\n  "prices": {"AAPL": 200.0},\n}\n');
-    expect(expectError(await runBin('policygate-eval', exampleArgs({ market: bad })))).toBe(
-      `policygate-eval: invalid JSON in ${bad} at line 4, column 1: trailing comma before '}'\n`,
-    );
+    expect(expectError(await runBin('policygate-eval', exampleArgs({ market: bad })))).toBe(`policygate-eval: invalid JSON in ${bad} at line 4, column 1: trailing comma before '}'\n`);
     const nan = write('nan.json', '{"equity": NaN, "start_of_day_equity": 1, "peak_equity": 1}');
     expect(expectError(await runBin('policygate-eval', exampleArgs({ portfolio: nan })))).toContain(`invalid JSON in ${nan} at line 1, column 12: NaN and Infinity are not JSON`);
     const dup = write('dup.json', readFileSync(join(EXAMPLES, 'intent.json'), 'utf8').replace('"qty": 100,', '"qty": 100,\n  "qty": 100000,'));
@@ -155,9 +152,7 @@ describe('policygate-eval errors: exit 2 and a message a person can act on', () 
   it('refuses an input file over 32 MiB before reading it, with a clear message (a 300 MB field)', async () => {
     const big = write('huge-intent.json', '');
     truncateSync(big, 300_000_000); // sparse: the size is what is checked first
-    expect(expectError(await runBin('policygate-eval', exampleArgs({ intent: big })))).toBe(
-      `policygate-eval: cannot read ${big}: it is 300,000,000 bytes, over the limit of 32 MiB for this input\n`,
-    );
+    expect(expectError(await runBin('policygate-eval', exampleArgs({ intent: big })))).toBe(`policygate-eval: cannot read ${big}: it is 300,000,000 bytes, over the limit of 32 MiB for this input\n`);
     // Read from a pipe, whose size is not known: stopped once past the limit, not read whole.
     const fifo = join(tmp.dir, 'intent.fifo');
     const made = await runCommand('mkfifo', [fifo]);
@@ -238,7 +233,10 @@ describe('policygate-eval --intents (JSONL stream)', () => {
 
   it('prints one decision a line, each what the library decides, and a summary on stderr', async () => {
     const ran = await runBin('policygate-eval', [...stateArgs, '--intents', intentsFile]);
-    const decisions = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const decisions = ran.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(decisions.map(withoutEvalMs)).toEqual(intentLines.map((l) => libraryDecision(JSON.parse(l))));
     expect(new Set(decisions.map((d) => d.decision))).toEqual(new Set(['ALLOW', 'MODIFY', 'DENY']));
     expect(ran.stderr).toBe(expectedSummary(decisions));
@@ -259,7 +257,14 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
     expect(ran.code).toBe(0);
     expect(ran.stdout.trimEnd().split('\n')).toHaveLength(allowed.length);
-    expect(ran.stderr).toBe(expectedSummary(ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l))));
+    expect(ran.stderr).toBe(
+      expectedSummary(
+        ran.stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    );
   });
 
   it('reports a bad line with its line and column, evaluates the others, and exits 2', async () => {
@@ -267,7 +272,10 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     const file = write('bad-lines.jsonl', lines.join('\n') + '\n');
     const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
     expect(ran.code).toBe(2);
-    const decisions = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const decisions = ran.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(decisions.map(withoutEvalMs)).toEqual([libraryDecision(JSON.parse(lines[0]!)), libraryDecision(JSON.parse(lines[2]!))]);
     const column = lines[3]!.indexOf('"qty"') + 8;
     expect(ran.stderr).toBe(
@@ -284,7 +292,10 @@ describe('policygate-eval --intents (JSONL stream)', () => {
       const file = write(`not-utf8-${at}.jsonl`, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
       const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
       expect(ran.code).toBe(2);
-      const decided = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).intent_id);
+      const decided = ran.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).intent_id);
       expect(decided).toHaveLength(50_000);
       expect(decided.includes(`l${at}-001`)).toBe(false);
       expect(decided[0]).toBe(at === 1 ? 'l2-001' : 'l1-001');
@@ -300,7 +311,12 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     const file = write('long-line.jsonl', [intentLines[0], huge, intentLines[1]].join('\n') + '\n');
     const ran = await runBin('policygate-eval', [...stateArgs, '--intents', file]);
     expect(ran.code).toBe(2);
-    expect(ran.stdout.trimEnd().split('\n').map((l) => withoutEvalMs(JSON.parse(l)))).toEqual([libraryDecision(JSON.parse(intentLines[0]!)), libraryDecision(JSON.parse(intentLines[1]!))]);
+    expect(
+      ran.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => withoutEvalMs(JSON.parse(l))),
+    ).toEqual([libraryDecision(JSON.parse(intentLines[0]!)), libraryDecision(JSON.parse(intentLines[1]!))]);
     expect(ran.stderr.split('\n')[0]).toBe(`policygate-eval: line 2 of ${file} is longer than 1 MiB (the limit for one line of a stream); skipped`);
     expect(ran.stderr).toMatch(/; 1 bad line\n/);
   });
@@ -349,9 +365,17 @@ describe('policygate-eval --intents (JSONL stream)', () => {
     }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    const printed = stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const printed = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(printed.map(withoutEvalMs)).toEqual(intentLines.map((l) => libraryDecision(JSON.parse(l))));
-    expect(readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).decision)).toEqual(printed);
+    expect(
+      readFileSync(log, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).decision),
+    ).toEqual(printed);
     expect(stderr).toBe(expectedSummary(printed) + `policygate-eval: interrupted (SIGINT) after ${printed.length} decisions; their audit events are written\n`);
   });
 
@@ -378,7 +402,10 @@ describe('policygate-eval --audit-log', () => {
     const first = await runBin('policygate-eval', [...exampleArgs(), '--audit-log', log]);
     const second = await runBin('policygate-eval', [...exampleArgs(), '--audit-log', log, '--run-id', 'ci-42']);
     expect([first.code, second.code]).toEqual([0, 0]);
-    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events).toHaveLength(2);
     expect(events[0].decision).toEqual(JSON.parse(first.stdout));
     expect(events[1].decision).toEqual(JSON.parse(second.stdout));
@@ -396,8 +423,14 @@ describe('policygate-eval --audit-log', () => {
     const log = join(tmp.dir, 'stream-audit.jsonl');
     const args = exampleArgs().slice(0, 2).concat(exampleArgs().slice(4));
     const ran = await runBin('policygate-eval', [...args, '--intents', join(EXAMPLES, 'intents.jsonl'), '--audit-log', log, '--run-id', 'batch-1']);
-    const printed = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
-    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const printed = ran.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.decision)).toEqual(printed);
     expect(events.every((e) => e.run_id === 'batch-1')).toBe(true);
   });

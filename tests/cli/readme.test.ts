@@ -38,7 +38,7 @@ function readExamples(): Step[][] {
 const maskEvalMs = (text: string) => text.replace(/("eval_ms": ?)-?\d+(\.\d+)?(e-?\d+)?/g, '$1<ms>');
 const END = '\u0001END-OF-STEP\u0001';
 
-describe('the command-line page\'s examples (/docs/cli/)', () => {
+describe("the command-line page's examples (/docs/cli/)", () => {
   const examples = readExamples();
   const tmp = tempDir('cli-readme');
   afterAll(tmp.remove);

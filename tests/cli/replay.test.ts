@@ -11,7 +11,9 @@ const { canonicalJson } = (await import(join(REPO, 'packages/policygate-capital/
 
 const POLICY = join(CONFORMANCE, 'reference-policy.yaml');
 const REFERENCE = join(CONFORMANCE, 'reference-audit.jsonl');
-const referenceLines = readFileSync(REFERENCE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+const referenceLines = readFileSync(REFERENCE, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '');
 const events = referenceLines.map((l) => JSON.parse(l));
 
 const tmp = tempDir('cli-replay');
@@ -158,7 +160,10 @@ describe('policygate-replay with several --policy files (a log of two policies)'
       const ran = await runBin('policygate-eval', ['--policy', policy, ...state, '--intents', join(EXAMPLES, 'intents.jsonl'), '--audit-log', log]);
       expect(ran.code, ran.stderr).not.toBe(2);
     }
-    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const half = events.length / 2;
     expect(new Set(events.slice(0, half).map((e) => e.policy_hash))).toEqual(new Set([await hashOf(policyA)]));
     expect(new Set(events.slice(half).map((e) => e.policy_hash))).toEqual(new Set([await hashOf(policyB)]));
@@ -173,11 +178,17 @@ describe('policygate-replay with several --policy files (a log of two policies)'
     expect(ran.stdout.trimEnd().split('\n').at(-1)).toBe(`policygate-replay: OK, all ${events.length} events replay to the recorded decisions`);
     const summary = json(await runBin('policygate-replay', ['--policy', policyB, '--policy', policyA, '--audit-log', log, '--json']));
     expect(summary).toMatchObject({ ok: true, total: events.length, matched: events.length, mismatched: [], unknown_policy: [] });
-    expect(summary.policies.map((p: any) => [p.policy, p.events])).toEqual([[policyB, half], [policyA, half]]);
+    expect(summary.policies.map((p: any) => [p.policy, p.events])).toEqual([
+      [policyB, half],
+      [policyA, half],
+    ]);
   });
 
   it('reports the events under none of the policies given as such, not as engine mismatches: exit 1', async () => {
-    const events = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const half = events.length / 2;
     const ran = await runBin('policygate-replay', ['--policy', policyA, '--policy', policyC, '--audit-log', log, '--json']);
     expect(ran.code).toBe(1);
@@ -219,7 +230,9 @@ describe('policygate-replay errors: exit 2', () => {
 
   it('gives the line and column of a policy error', async () => {
     const bad = write('bad.yaml', 'limits:\n  exposure:\n    max_position_pct: two\n');
-    expect(expectError(await runBin('policygate-replay', ['--policy', bad, '--audit-log', REFERENCE]))).toMatch(/^policygate-replay: invalid policy in .*bad\.yaml:\n(.*\n)* {2}limits\.exposure\.max_position_pct \(line 3, column 23\): /);
+    expect(expectError(await runBin('policygate-replay', ['--policy', bad, '--audit-log', REFERENCE]))).toMatch(
+      /^policygate-replay: invalid policy in .*bad\.yaml:\n(.*\n)* {2}limits\.exposure\.max_position_pct \(line 3, column 23\): /,
+    );
   });
 
   it('refuses a tolerance that is not a relative tolerance', async () => {

@@ -11,7 +11,10 @@ async function lowContrast(page: Page): Promise<string[]> {
     const parse = (c: string): Rgba => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) return [0, 0, 0, 0];
-      const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      const p = m[1]!
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
     };
     const over = (top: Rgba, under: Rgba): Rgba => {
@@ -77,10 +80,11 @@ test('the v0.2 gauges have accessible names and readable text, the not-applicabl
 
 test('the playground works from the keyboard alone, and Tab never gets stuck in an editor', async ({ page }) => {
   await openPlayground(page);
-  const focused = () => page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    return el?.getAttribute('data-preset') ?? el?.getAttribute('data-editor') ?? el?.textContent?.trim().slice(0, 30) ?? '';
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return el?.getAttribute('data-preset') ?? el?.getAttribute('data-editor') ?? el?.textContent?.trim().slice(0, 30) ?? '';
+    });
   // Tab from the top of the page to the drawdown preset and press it.
   let steps = 0;
   while ((await focused()) !== 'drawdown' && steps++ < 40) await page.keyboard.press('Tab');

@@ -55,7 +55,10 @@ test('the downloaded audit log replays with policygate-replay', async ({ page },
     expect(policyPath.endsWith('policy.yaml')).toBe(true);
     expect(readFileSync(policyPath, 'utf8')).toBe(findPreset('small-buy')!.workspace.policy);
 
-    const events = readFileSync(logPath, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const events = readFileSync(logPath, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => ({ decision: e.decision.decision, intentId: e.intent.intent_id }))).toEqual(appended);
     for (const e of events) expect(e.policy_hash).toBe(sha256(readFileSync(policyPath, 'utf8')));
 
@@ -97,7 +100,10 @@ test('the audit log of the v0.2 presets replays with policygate-replay', async (
     const logPath = await save(page, /Download policygate-audit\.jsonl/, dir);
     const policyPath = await save(page, /Download policy\.yaml/, dir);
     expect(readFileSync(policyPath, 'utf8')).toBe(V02_POLICY);
-    const events = readFileSync(logPath, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const events = readFileSync(logPath, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((e) => e.decision.decision)).toEqual(ids.map((id) => findPreset(id)!.expect.decision));
     // The duplicate preset's recent order and the stale quote's market timestamp are in the events as evaluated.
     expect(events[ids.indexOf('duplicate-order')].execution_state.recent_orders).toHaveLength(1);

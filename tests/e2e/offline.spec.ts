@@ -16,7 +16,14 @@ test('after one visit the playground and its pages work with the network off', a
   page.on('requestfailed', (r) => logs.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   await context.setOffline(true);
   try {
-    expect(await page.evaluate(() => fetch('/', { cache: 'no-store' }).then(() => 'cached', () => 'failed'))).toBe('cached');
+    expect(
+      await page.evaluate(() =>
+        fetch('/', { cache: 'no-store' }).then(
+          () => 'cached',
+          () => 'failed',
+        ),
+      ),
+    ).toBe('cached');
     await page.reload();
     await expect(page.getByTestId('decision-badge')).toBeVisible(); // hydrated from the cache, and evaluated
     await expect(page.getByText('You are offline; the playground still works.')).toBeVisible();

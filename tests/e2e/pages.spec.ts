@@ -16,7 +16,10 @@ test('the rules page lists every rule, and its links open presets that trigger t
   }
   await screenshot(page, testInfo, 'rules-page');
 
-  await page.locator('section.rule[id="EXP-001"]').getByRole('link', { name: /Try it/ }).click();
+  await page
+    .locator('section.rule[id="EXP-001"]')
+    .getByRole('link', { name: /Try it/ })
+    .click();
   await expect(page).toHaveURL(/\/#(preset=position-cap|w=)/);
   await expectDecision(page, { decision: 'MODIFY', rules: ['EXP-001'], killSwitchTriggered: false, modifiedQty: 25, intentId: 'order-position-cap' });
 });
@@ -44,7 +47,12 @@ test.describe('in Chromium', () => {
     // Bundled as a user's bundler would (esbuild: the bundler under Astro's and Vitest's Vite).
     const bundle = await build({
       stdin: { contents: source!.code, loader: 'ts', resolveDir: process.cwd() },
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
     });
     const expected = [...source!.code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]);
     expect(expected).toEqual(['ALLOW']);

@@ -21,9 +21,7 @@ const NO_EVIDENCE = ['SYS-001', 'SYS-003'];
 
 /** The gauges on the page: metric → status, in page order. */
 async function gaugeStatuses(page: Page): Promise<[string, string][]> {
-  return page
-    .locator('[data-testid="gauges"] [data-metric]')
-    .evaluateAll((items) => items.map((g) => [g.getAttribute('data-metric')!, g.getAttribute('data-status')!] as [string, string]));
+  return page.locator('[data-testid="gauges"] [data-metric]').evaluateAll((items) => items.map((g) => [g.getAttribute('data-metric')!, g.getAttribute('data-status')!] as [string, string]));
 }
 
 const gaugeOf = (page: Page, metric: string) => page.locator(`[data-testid="gauges"] [data-metric="${metric}"]`);
@@ -51,7 +49,9 @@ test('each preset shows its decision, violations, kill switch, hash and gauges',
         const statuses = await gaugeStatuses(page);
         expect(statuses.map(([metric]) => metric)).toEqual(result.decision.evidence.map((e) => e.metric));
         expect(statuses.length).toBe(preset.group === '0.2' ? (preset.id === 'futures-multiplier' ? 8 : 9) : 5);
-        const breached = Object.entries(METRIC_OF).filter(([rule]) => preset.expect.rules.includes(rule)).map(([, metric]) => metric);
+        const breached = Object.entries(METRIC_OF)
+          .filter(([rule]) => preset.expect.rules.includes(rule))
+          .map(([, metric]) => metric);
         for (const [metric, status] of statuses) {
           if (breached.includes(metric)) expect(status, metric).toBe('breach');
           else expect(status, metric).not.toBe('breach');

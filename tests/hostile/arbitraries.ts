@@ -35,9 +35,7 @@ export const own = <T>(r: Record<string, T>, k: string): T | undefined => (Objec
 
 /** A map keyed by some of `keys` (at most `max`), built with own properties only. */
 export function dict<T>(keys: readonly string[], value: fc.Arbitrary<T>, max = 4): fc.Arbitrary<Record<string, T>> {
-  return fc
-    .uniqueArray(fc.tuple(fc.constantFrom(...keys), value), { selector: (e) => e[0], maxLength: max })
-    .map((entries) => record(entries));
+  return fc.uniqueArray(fc.tuple(fc.constantFrom(...keys), value), { selector: (e) => e[0], maxLength: max }).map((entries) => record(entries));
 }
 
 // ---- policies ----------------------------------------------------------------------------------
@@ -84,15 +82,9 @@ export const positionQty = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, -0) },
 );
 /** An order quantity, finite and > 0. */
-export const orderQty = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 1, max: 3000 }) },
-  { weight: 2, arbitrary: fc.double({ min: 1e-6, max: 5000, noNaN: true }) },
-);
+export const orderQty = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 3000 }) }, { weight: 2, arbitrary: fc.double({ min: 1e-6, max: 5000, noNaN: true }) });
 /** A valid price, finite and > 0. */
-export const price = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: 1, max: 1000 }) },
-  { weight: 2, arbitrary: fc.double({ min: 0.01, max: 1e5, noNaN: true }) },
-);
+export const price = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 1000 }) }, { weight: 2, arbitrary: fc.double({ min: 0.01, max: 1e5, noNaN: true }) });
 
 /** An order count over the last 60 s: mostly low, sometimes past any limit. */
 const count = fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 45 }) });

@@ -243,14 +243,10 @@ describe('a crash', () => {
 describe('concurrent appenders', () => {
   it('six sinks in one process (durable and batched) and many orders in flight: every event whole, every chain intact', async () => {
     const path = join(dir, 'many-sinks.jsonl');
-    const sinks = await Promise.all(
-      Array.from({ length: 6 }, (_, s) => FileAuditSink.open(path, { mode: s % 2 ? 'batched' : 'durable', ...(s % 2 && { maxBatchBytes: 4096 }) })),
-    );
+    const sinks = await Promise.all(Array.from({ length: 6 }, (_, s) => FileAuditSink.open(path, { mode: s % 2 ? 'batched' : 'durable', ...(s % 2 && { maxBatchBytes: 4096 }) })));
     const audits = sinks.map((sink, s) => createAuditedEvaluator(engine, sink, { runId: `sink-${s}` }));
     const EACH = 150;
-    await Promise.all(
-      audits.flatMap((audited, s) => Array.from({ length: EACH }, (_, k) => audited({ ...order(k), intent_id: `s${s}-${k}` }, portfolio, market))),
-    );
+    await Promise.all(audits.flatMap((audited, s) => Array.from({ length: EACH }, (_, k) => audited({ ...order(k), intent_id: `s${s}-${k}` }, portfolio, market))));
     const heads: ChainHead[] = sinks.map((s) => s.head);
     await Promise.all(sinks.map((s) => s.close()));
     const log = await readAuditLog(readFileSync(path, 'utf8'), { expectedHeads: heads });

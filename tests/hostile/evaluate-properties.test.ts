@@ -4,20 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicy, PolicyEngine, PolicyGate, type Decision, type PolicyInput } from '../../packages/policygate-capital/src/index.js';
-import {
-  exactExposure,
-  inputs,
-  NUM_RUNS,
-  own,
-  policyInput,
-  record,
-  ruleIds,
-  SEVERITY,
-  SYMBOLS,
-  toPolicy,
-  withoutTime,
-  type Inputs,
-} from './arbitraries.js';
+import { exactExposure, inputs, NUM_RUNS, own, policyInput, record, ruleIds, SEVERITY, SYMBOLS, toPolicy, withoutTime, type Inputs } from './arbitraries.js';
 
 const run = (p: ReturnType<typeof toPolicy>, i: Inputs): Decision => evaluate(i.intent, p, i.portfolio, i.market, i.execution);
 
@@ -115,7 +102,15 @@ describe('evaluate never throws', () => {
     // A buggy strategy can pass any object as the id; `String(Object.create(null))` throws.
     const policy = toPolicy(fc.sample(policyInput(), { numRuns: 1, seed: 13 })[0]!);
     const i = fc.sample(inputs, { numRuns: 1, seed: 1 })[0]!;
-    for (const id of [Object.create(null), { toString: () => { throw new Error('no'); } }, Symbol('id')]) {
+    for (const id of [
+      Object.create(null),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      Symbol('id'),
+    ]) {
       expectDecisionShape(run(policy, { ...i, intent: { ...i.intent, intent_id: id } }));
     }
   });
@@ -308,27 +303,20 @@ describe('evaluate: tightening a limit never loosens the decision', () => {
   it('with everything else equal, lowering any limit (base or override) never lowers ALLOW < MODIFY < DENY, nor raises a MODIFY qty', () => {
     const moves = { up: 0, same: 0 };
     fc.assert(
-      fc.property(
-        policyInput({ mode: 'enforce' }),
-        inputs,
-        fc.nat(),
-        fc.double({ min: 0.05, max: 1, noNaN: true }),
-        fc.double({ min: 0.01, max: 5, noNaN: true }),
-        (pIn, i, pick, factor, fresh) => {
-          const paths = limitPaths(pIn, i);
-          const at = paths[pick % paths.length]!;
-          const tight = tighten(pIn, at, factor, fresh);
-          const loose = run(toPolicy(pIn), i);
-          const strict = run(toPolicy(tight), i);
-          const context = () => `${at.path.join('.')}: ${loose.decision} ${ruleIds(loose)} -> ${strict.decision} ${ruleIds(strict)}`;
-          expect(SEVERITY[strict.decision], context()).toBeGreaterThanOrEqual(SEVERITY[loose.decision]);
-          if (loose.decision === 'MODIFY' && strict.decision === 'MODIFY') {
-            expect(strict.modified_intent!.qty, context()).toBeLessThanOrEqual(loose.modified_intent!.qty);
-          }
-          if (SEVERITY[strict.decision] > SEVERITY[loose.decision]) moves.up++;
-          else moves.same++;
-        },
-      ),
+      fc.property(policyInput({ mode: 'enforce' }), inputs, fc.nat(), fc.double({ min: 0.05, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 5, noNaN: true }), (pIn, i, pick, factor, fresh) => {
+        const paths = limitPaths(pIn, i);
+        const at = paths[pick % paths.length]!;
+        const tight = tighten(pIn, at, factor, fresh);
+        const loose = run(toPolicy(pIn), i);
+        const strict = run(toPolicy(tight), i);
+        const context = () => `${at.path.join('.')}: ${loose.decision} ${ruleIds(loose)} -> ${strict.decision} ${ruleIds(strict)}`;
+        expect(SEVERITY[strict.decision], context()).toBeGreaterThanOrEqual(SEVERITY[loose.decision]);
+        if (loose.decision === 'MODIFY' && strict.decision === 'MODIFY') {
+          expect(strict.modified_intent!.qty, context()).toBeLessThanOrEqual(loose.modified_intent!.qty);
+        }
+        if (SEVERITY[strict.decision] > SEVERITY[loose.decision]) moves.up++;
+        else moves.same++;
+      }),
       { numRuns: NUM_RUNS },
     );
     // Tightening often changed the decision: the property is not vacuous.
@@ -344,7 +332,7 @@ describe('evaluate: monitor mode', () => {
         // Sometimes a price is missing (SYS-001) or a number is extreme enough to overflow a metric (SYS-002).
         let i = base;
         if (unpriced !== null) i = { ...i, market: { ...i.market, prices: record(Object.entries(i.market.prices).filter(([s]) => s !== unpriced)) } };
-        if (extreme !== null) i = { ...i, intent: { ...i.intent, qty: extreme === -0 ? i.intent.qty : extreme } };
+        if (extreme !== null) i = { ...i, intent: { ...i.intent, qty: Object.is(extreme, -0) || extreme === 0 ? i.intent.qty : extreme } };
         const monitor = run(toPolicy(pIn), i);
         const enforce = run(parsePolicy({ ...structuredClone(pIn), defaults: { ...pIn.defaults, mode: 'enforce' } }), i);
         const ids = ruleIds(monitor);
@@ -366,7 +354,12 @@ describe('evaluate: monitor mode', () => {
 
 describe('evaluate: determinism', () => {
   /** A copy of `r` with its keys inserted in reverse order. */
-  const reversed = <T>(r: Record<string, T>) => record(Object.keys(r).reverse().map((k) => [k, r[k]!] as const));
+  const reversed = <T>(r: Record<string, T>) =>
+    record(
+      Object.keys(r)
+        .reverse()
+        .map((k) => [k, r[k]!] as const),
+    );
 
   it('gives the identical decision (apart from eval_ms) for the same inputs, for a deep copy, and for any key order', () => {
     fc.assert(

@@ -4,16 +4,7 @@
 // same next decisions. A call the gate refuses must throw a PolicyGateError and change nothing.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  PolicyEngine,
-  PolicyGate,
-  PolicyGateError,
-  ValidationError,
-  type Decision,
-  type MarketSnapshot,
-  type OrderIntent,
-  type PortfolioState,
-} from '../../packages/policygate-capital/src/index.js';
+import { PolicyEngine, PolicyGate, PolicyGateError, ValidationError, type Decision, type MarketSnapshot, type OrderIntent, type PortfolioState } from '../../packages/policygate-capital/src/index.js';
 import { readText } from '../conformance/cases.js';
 import { dict, makeIntent, policyInput, policyInputV02, price, record, STRATEGIES, SYMBOLS, withoutTime } from './arbitraries.js';
 import { junkValue } from './mutate.js';
@@ -65,13 +56,23 @@ const portfolio = fc.record({
 const market = fc.record({ timestamp: when, prices: prices(hostileValue) });
 
 const call: fc.Arbitrary<Call> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('applyFill' as const), fill: fc.record({ symbol: fillSymbol, side, qty: fillQty, price: fc.oneof({ weight: 3, arbitrary: price }, { weight: 1, arbitrary: hostileValue }) }), times: fc.constantFrom(1, 1, 2) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('applyFill' as const),
+      fill: fc.record({ symbol: fillSymbol, side, qty: fillQty, price: fc.oneof({ weight: 3, arbitrary: price }, { weight: 1, arbitrary: hostileValue }) }),
+      times: fc.constantFrom(1, 1, 2),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('updatePrices' as const), prices: prices(hostileValue), timestamp: fc.option(when, { nil: undefined }) }) },
   {
     weight: 2,
     arbitrary: fc.record({
       op: fc.constant('updateEquity' as const),
-      update: fc.record({ equity: hostileNumber, start_of_day_equity: hostileNumber, peak_equity: hostileNumber, realized_pnl_today: hostileNumber, unrealized_pnl: hostileNumber }, { requiredKeys: [] }),
+      update: fc.record(
+        { equity: hostileNumber, start_of_day_equity: hostileNumber, peak_equity: hostileNumber, realized_pnl_today: hostileNumber, unrealized_pnl: hostileNumber },
+        { requiredKeys: [] },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('setPortfolio' as const), portfolio }) },
@@ -160,7 +161,17 @@ beforeAll(async () => {
   engines = [await PolicyEngine.fromYaml(REFERENCE), ...(await Promise.all([...inputs, ...v02].map((p) => PolicyEngine.fromObject(p))))];
 });
 
-const startPortfolio = (): PortfolioState => ({ equity: 1e6, start_of_day_equity: 1e6, peak_equity: 1e6, positions: record([['AAPL', 100], ['__proto__', -20]]), realized_pnl_today: 0, unrealized_pnl: 0 });
+const startPortfolio = (): PortfolioState => ({
+  equity: 1e6,
+  start_of_day_equity: 1e6,
+  peak_equity: 1e6,
+  positions: record([
+    ['AAPL', 100],
+    ['__proto__', -20],
+  ]),
+  realized_pnl_today: 0,
+  unrealized_pnl: 0,
+});
 const startMarket = (): MarketSnapshot => ({ timestamp: stamp(0), prices: record(SYMBOLS.map((s, i) => [s, 10 + i] as const)) });
 
 describe('PolicyGate: every state it accepts survives snapshot → JSON → restore', () => {
@@ -187,7 +198,14 @@ describe('PolicyGate: every state it accepts survives snapshot → JSON → rest
     const engine = await PolicyEngine.fromYaml(REFERENCE);
     const gate = new PolicyGate(engine, { portfolio: startPortfolio() });
     const intent = { ...makeIntent('AAPL', 'buy', 1), timestamp: stamp(1) };
-    const d = gate.check(intent, { timestamp: 'not a time', prices: record([['AAPL', NaN], ['__proto__', Infinity], ['MSFT', 5]]) });
+    const d = gate.check(intent, {
+      timestamp: 'not a time',
+      prices: record([
+        ['AAPL', NaN],
+        ['__proto__', Infinity],
+        ['MSFT', 5],
+      ]),
+    });
     expect(d.violations.map((v) => v.rule_id)).toEqual(['SYS-001', 'SYS-001']); // AAPL, and the held __proto__
     const snap = JSON.parse(JSON.stringify(gate.snapshot()));
     expect(snap.market).toEqual({ timestamp: '2026-02-18T14:00:00.001000Z', prices: { MSFT: 5 } }); // the clock stands in

@@ -8,12 +8,87 @@ export const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fr
 
 /** Characters and tokens that mean something to YAML or JSON, or to a JavaScript object. */
 export const TOKENS = [
-  ':', ': ', '-', '- ', '[', ']', '{', '}', ',', '&a ', '*a', '&b [*a, *a] ', '!!binary aGk=', '!!set ', '!!omap ', '!!str ',
-  '!!float ', '!!int ', '!custom ', '!<tag:yaml.org,2002:js/function> ', '|', '>-', '#', "'", '"', '\\', '\n', '  ', '\t',
-  '%YAML 1.1\n', '%TAG ! tag:x,2000:\n', '---\n', '...\n', '? ', '<<: *a\n', '.nan', '.NaN', '.inf', '-.inf', '~', 'null',
-  'true', 'yes', '1e400', '-1e400', '1e308', '-0', '5e-324', '0x1F', '0o17', '1_000', '__proto__', 'constructor',
-  'prototype', 'toString', '\u0000', '\uD800', '\uDC00', '\uFEFF', '\u2028', 'é', '😀', '\r\n', '\r', '@', '`', '"\\u0000"',
-  '"\\ud800"', '0.1', '{"a":1}', '[1,2]', 'NaN', 'Infinity', '1.', '.5', '01', '+1', '1e', '[]', '{}', '""',
+  ':',
+  ': ',
+  '-',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '&b [*a, *a] ',
+  '!!binary aGk=',
+  '!!set ',
+  '!!omap ',
+  '!!str ',
+  '!!float ',
+  '!!int ',
+  '!custom ',
+  '!<tag:yaml.org,2002:js/function> ',
+  '|',
+  '>-',
+  '#',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '  ',
+  '\t',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+  '---\n',
+  '...\n',
+  '? ',
+  '<<: *a\n',
+  '.nan',
+  '.NaN',
+  '.inf',
+  '-.inf',
+  '~',
+  'null',
+  'true',
+  'yes',
+  '1e400',
+  '-1e400',
+  '1e308',
+  '-0',
+  '5e-324',
+  '0x1F',
+  '0o17',
+  '1_000',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '\u0000',
+  '\uD800',
+  '\uDC00',
+  '\uFEFF',
+  '\u2028',
+  'é',
+  '😀',
+  '\r\n',
+  '\r',
+  '@',
+  '`',
+  '"\\u0000"',
+  '"\\ud800"',
+  '0.1',
+  '{"a":1}',
+  '[1,2]',
+  'NaN',
+  'Infinity',
+  '1.',
+  '.5',
+  '01',
+  '+1',
+  '1e',
+  '[]',
+  '{}',
+  '""',
 ] as const;
 
 /** One edit of a text. */
@@ -78,7 +153,7 @@ export type Path = readonly (string | number)[];
 /** Every path in a JSON value (not the root itself). */
 export function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push([...prefix, i], ...pathsOf(v, [...prefix, i])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push([...prefix, i], ...pathsOf(v, [...prefix, i]));
   else if (value && typeof value === 'object') for (const k of Object.keys(value)) out.push([...prefix, k], ...pathsOf((value as Record<string, unknown>)[k], [...prefix, k]));
   return out;
 }
@@ -97,7 +172,10 @@ const extreme = fc.constantFrom<unknown>(1e308, -1e308, 5e-324, -5e-324, -0, 0, 
 const oddString = fc.constantFrom<unknown>('', '\u0000', '\uD800', 'buy\u0000', 'BUY', ' buy', '2026-02-30T25:61:61Z', '2026-02-18T00:00:00', '1', 'null', '__proto__', 'x'.repeat(10_000));
 /** Values to put anywhere: extremes, odd strings, and arbitrary JSON. */
 export const junkValue = fc.oneof(extreme, oddString, fc.jsonValue({ maxDepth: 2 }), fc.constantFrom<unknown>(null, true, false, [], {}));
-const junkKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', '\u0000', '\uD800', 'qty ', 'QTY'), fc.string({ unit: codeUnit, maxLength: 8 }));
+const junkKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', '\u0000', '\uD800', 'qty ', 'QTY'),
+  fc.string({ unit: codeUnit, maxLength: 8 }),
+);
 
 export const treeEdit: fc.Arbitrary<TreeEdit> = fc.record({
   op: fc.constantFrom('set', 'delete', 'add', 'wrap'),

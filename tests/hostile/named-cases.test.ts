@@ -4,7 +4,19 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePolicyYaml, parsePortfolioState, PolicyEngine, PolicyError, ValidationError, type Decision, type Policy } from '../../packages/policygate-capital/src/index.js';
+import {
+  evaluate,
+  parseExecutionState,
+  parseMarketSnapshot,
+  parseOrderIntent,
+  parsePolicyYaml,
+  parsePortfolioState,
+  PolicyEngine,
+  PolicyError,
+  ValidationError,
+  type Decision,
+  type Policy,
+} from '../../packages/policygate-capital/src/index.js';
 import { buildAuditEvent, readAuditLog, serializeAuditEvent } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileError, parseJsonFileText } from '../../packages/policygate-capital/src/node/files.js';
 import { readText } from '../conformance/cases.js';
@@ -47,7 +59,10 @@ const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOw
 const SCENARIOS = {
   // EXP-001 under SYM's own override → MODIFY.
   modify: {
-    policy: REFERENCE_POLICY.replace('    AAPL:\n', '    "SYM":\n').replace('strategies: {}', 'strategies:\n    "STRAT":\n      execution: {max_orders_per_minute_global: 20, max_orders_per_minute_by_strategy: 3}'),
+    policy: REFERENCE_POLICY.replace('    AAPL:\n', '    "SYM":\n').replace(
+      'strategies: {}',
+      'strategies:\n    "STRAT":\n      execution: {max_orders_per_minute_global: 20, max_orders_per_minute_by_strategy: 3}',
+    ),
     intent: { ...makeIntent('SYM', 'buy', 100, 'STRAT') },
     portfolio: { equity: 100000, start_of_day_equity: 100000, peak_equity: 100000, positions: { SYM: 10, MSFT: -20 } },
     market: { timestamp: TS, prices: { SYM: 200, MSFT: 100 } },
@@ -55,7 +70,10 @@ const SCENARIOS = {
   },
   // EXEC-002 under STRAT's override (3/min) and gross exposure over the limit → DENY.
   deny: {
-    policy: REFERENCE_POLICY.replace('    AAPL:\n', '    "SYM":\n').replace('strategies: {}', 'strategies:\n    "STRAT":\n      execution: {max_orders_per_minute_global: 20, max_orders_per_minute_by_strategy: 3}'),
+    policy: REFERENCE_POLICY.replace('    AAPL:\n', '    "SYM":\n').replace(
+      'strategies: {}',
+      'strategies:\n    "STRAT":\n      execution: {max_orders_per_minute_global: 20, max_orders_per_minute_by_strategy: 3}',
+    ),
     intent: { ...makeIntent('SYM', 'buy', 10, 'STRAT') },
     portfolio: { equity: 100000, start_of_day_equity: 100000, peak_equity: 100000, positions: { SYM: 10, MSFT: 2500 } },
     market: { timestamp: TS, prices: { SYM: 200, MSFT: 100 } },
@@ -95,13 +113,7 @@ function runScenario(s: (typeof SCENARIOS)[keyof typeof SCENARIOS], sym: string,
   const sub = (text: string) => text.replaceAll('SYM', esc(sym)).replaceAll('STRAT', esc(strat));
   const json = (value: unknown) => JSON.parse(sub(JSON.stringify(value)));
   const policy = parsePolicyYaml(sub(s.policy));
-  return evaluate(
-    parseOrderIntent(json(s.intent)),
-    policy,
-    parsePortfolioState(json(s.portfolio)),
-    parseMarketSnapshot(json(s.market)),
-    parseExecutionState(json(s.execution)),
-  );
+  return evaluate(parseOrderIntent(json(s.intent)), policy, parsePortfolioState(json(s.portfolio)), parseMarketSnapshot(json(s.market)), parseExecutionState(json(s.execution)));
 }
 
 describe('hostile names: prototype members as symbols, strategy ids and override keys', () => {
@@ -154,7 +166,12 @@ describe('hostile names: prototype members as symbols, strategy ids and override
     for (const name of PROTO_NAMES) {
       const policy = parsePolicyYaml(REFERENCE_POLICY.replace('    AAPL:\n', `    ${JSON.stringify(name)}:\n`));
       const d = runScenario({ ...SCENARIOS.modify, policy: REFERENCE_POLICY.replace('    AAPL:\n', '    "SYM":\n') }, 'MSFT', 'x');
-      const other = evaluate(makeIntent('AAPL', 'buy', 100), policy, parsePortfolioState({ equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5 }), parseMarketSnapshot({ timestamp: TS, prices: { AAPL: 200 } }));
+      const other = evaluate(
+        makeIntent('AAPL', 'buy', 100),
+        policy,
+        parsePortfolioState({ equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5 }),
+        parseMarketSnapshot({ timestamp: TS, prices: { AAPL: 200 } }),
+      );
       expect(other.evidence.find((e) => e.metric === 'new_position_pct')!.limit).toBe(0.1); // the base limit, not the override's 0.05
       expect(d.decision).toBe('MODIFY');
     }
@@ -177,7 +194,12 @@ describe('hostile names: prototype members as symbols, strategy ids and override
 
 describe('YAML billion laughs', () => {
   const lol = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let k = 1; k <= 9; k++) lol.push(`${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(9).fill('*' + String.fromCharCode(96 + k)).join(',')}]`);
+  for (let k = 1; k <= 9; k++)
+    lol.push(
+      `${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(9)
+        .fill('*' + String.fromCharCode(96 + k))
+        .join(',')}]`,
+    );
   const bomb = lol.join('\n') + '\n';
 
   it('is refused with a PolicyError at the first alias, without expanding it', () => {
@@ -197,10 +219,7 @@ describe('YAML billion laughs', () => {
   });
 
   it('while ordinary anchors and aliases (one override shared by two symbols) are accepted', () => {
-    const text = REFERENCE_POLICY.replace(
-      '    AAPL:\n      exposure:\n',
-      '    AAPL: &tight\n      exposure:\n',
-    ).replace('  strategies: {}', '    MSFT: *tight\n  strategies: {}');
+    const text = REFERENCE_POLICY.replace('    AAPL:\n      exposure:\n', '    AAPL: &tight\n      exposure:\n').replace('  strategies: {}', '    MSFT: *tight\n  strategies: {}');
     const p = parsePolicyYaml(text);
     expect(p.overrides.symbols.MSFT).toEqual(p.overrides.symbols.AAPL);
   });
@@ -340,7 +359,7 @@ describe('deeply nested JSON', () => {
   });
 
   it('YAML nested 5,000 deep is refused with a PolicyError, not a stack overflow', () => {
-    for (const text of ['[' .repeat(5000) + ']'.repeat(5000), '{a: '.repeat(5000) + '1' + '}'.repeat(5000), Array.from({ length: 3000 }, (_, k) => ' '.repeat(k) + 'a:').join('\n') + ' 1']) {
+    for (const text of ['['.repeat(5000) + ']'.repeat(5000), '{a: '.repeat(5000) + '1' + '}'.repeat(5000), Array.from({ length: 3000 }, (_, k) => ' '.repeat(k) + 'a:').join('\n') + ' 1']) {
       const e = thrown(() => parsePolicyYaml(text));
       expect(e).toBeInstanceOf(PolicyError);
       expect((e as PolicyError).issues[0]!.line).toBeGreaterThanOrEqual(1);
@@ -349,13 +368,30 @@ describe('deeply nested JSON', () => {
 
   it('evaluate given a deeply nested value where a number belongs denies (SYS-002), without throwing', () => {
     const deep = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
-    const d = evaluate(makeIntent('AAPL', 'buy', 1), referencePolicy, { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: { MSFT: deep } } as never, { timestamp: TS, prices: { AAPL: 1, MSFT: 1 } });
+    const d = evaluate(makeIntent('AAPL', 'buy', 1), referencePolicy, { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: { MSFT: deep } } as never, {
+      timestamp: TS,
+      prices: { AAPL: 1, MSFT: 1 },
+    });
     expect(d.decision).toBe('DENY');
     expect(ids(d)).toEqual(['SYS-002']);
   });
 
   it('an audit log with a deeply nested line reports that line and reads the others', async () => {
-    const good = serializeAuditEvent(buildAuditEvent(evaluate(makeIntent('AAPL', 'buy', 1), referencePolicy, { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 }, { timestamp: TS, prices: { AAPL: 1 } }), makeIntent('AAPL', 'buy', 1), { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 }, { timestamp: TS, prices: { AAPL: 1 } }, {}, 'a'.repeat(64)));
+    const good = serializeAuditEvent(
+      buildAuditEvent(
+        evaluate(
+          makeIntent('AAPL', 'buy', 1),
+          referencePolicy,
+          { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+          { timestamp: TS, prices: { AAPL: 1 } },
+        ),
+        makeIntent('AAPL', 'buy', 1),
+        { equity: 1e5, start_of_day_equity: 1e5, peak_equity: 1e5, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 },
+        { timestamp: TS, prices: { AAPL: 1 } },
+        {},
+        'a'.repeat(64),
+      ),
+    );
     const log = await readAuditLog(`${good}\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n${deepObject}\n${good}\n`);
     expect(log.events.map((e) => e.line)).toEqual([1, 4]);
     expect(log.errors.map((e) => e.line)).toEqual([2, 3]);
@@ -529,7 +565,24 @@ describe('wrong types everywhere', () => {
     ['execution', ['kill_switch_active'], 'boolean'],
   ];
   // Fields evaluate itself reads: a wrong type there must never let an order through.
-  const READ_BY_EVALUATE = new Set(['intent.instrument', 'intent.instrument.symbol', 'intent.side', 'intent.qty', 'intent.strategy_id', 'portfolio.equity', 'portfolio.start_of_day_equity', 'portfolio.peak_equity', 'portfolio.positions', 'portfolio.positions.MSFT', 'market.prices', 'market.prices.AAPL', 'execution.orders_last_60s_global', 'execution.orders_last_60s_by_strategy', 'execution.orders_last_60s_by_strategy.momentum_v1', 'execution.kill_switch_active']);
+  const READ_BY_EVALUATE = new Set([
+    'intent.instrument',
+    'intent.instrument.symbol',
+    'intent.side',
+    'intent.qty',
+    'intent.strategy_id',
+    'portfolio.equity',
+    'portfolio.start_of_day_equity',
+    'portfolio.peak_equity',
+    'portfolio.positions',
+    'portfolio.positions.MSFT',
+    'market.prices',
+    'market.prices.AAPL',
+    'execution.orders_last_60s_global',
+    'execution.orders_last_60s_by_strategy',
+    'execution.orders_last_60s_by_strategy.momentum_v1',
+    'execution.kill_switch_active',
+  ]);
 
   const withField = (doc: object, path: string[], value: unknown) => {
     const copy = structuredClone(doc) as Record<string, any>;
@@ -544,7 +597,10 @@ describe('wrong types everywhere', () => {
       expect(e, `${String(bad)} accepted`).toBeInstanceOf(ValidationError);
       const field = path.join('.');
       const paths = (e as ValidationError).issues.map((i) => i.path);
-      expect(paths.some((p) => p === field || p.startsWith(field + '.') || p.startsWith(field + '[')), `${String(bad)}: ${paths}`).toBe(true);
+      expect(
+        paths.some((p) => p === field || p.startsWith(field + '.') || p.startsWith(field + '[')),
+        `${String(bad)}: ${paths}`,
+      ).toBe(true);
     }
   });
 
@@ -564,7 +620,10 @@ describe('wrong types everywhere', () => {
 
   it('an execution state that is not an object (a string, an array, a Map) is refused by the parser and denied by evaluate', () => {
     for (const bad of ['kill', 42, [], new Map([['kill_switch_active', true]]), new Date(0)]) {
-      expect(thrown(() => parseExecutionState(bad)), String(bad)).toBeInstanceOf(ValidationError);
+      expect(
+        thrown(() => parseExecutionState(bad)),
+        String(bad),
+      ).toBeInstanceOf(ValidationError);
       const d = evaluate(intent, referencePolicy, portfolio, market, bad as never);
       expect(d.decision, `${String(bad)}: ${JSON.stringify(d.violations)}`).toBe('DENY');
     }
@@ -585,7 +644,10 @@ describe('wrong types everywhere', () => {
       const e = thrown(() => parsePolicyYaml(REFERENCE_POLICY.replace(from, to))) as PolicyError;
       expect(e, to).toBeInstanceOf(PolicyError);
       const key = to.split(':')[0]!;
-      expect(e.issues.some((i) => i.path.endsWith(key) && i.line !== undefined), `${to}: ${JSON.stringify(e.issues)}`).toBe(true);
+      expect(
+        e.issues.some((i) => i.path.endsWith(key) && i.line !== undefined),
+        `${to}: ${JSON.stringify(e.issues)}`,
+      ).toBe(true);
     }
   });
 
@@ -614,8 +676,15 @@ describe('a symbol present in positions but not in prices', () => {
     }
   });
 
-  it('names every unpriced holding, the order\'s symbol first, then the others in code-point order', () => {
-    const positions = record([['zeta', 1], ['Émile', 2], ['ALPHA', 3], ['😀', 4], ['\uFFFF', 5], ['beta', 0]]);
+  it("names every unpriced holding, the order's symbol first, then the others in code-point order", () => {
+    const positions = record([
+      ['zeta', 1],
+      ['Émile', 2],
+      ['ALPHA', 3],
+      ['😀', 4],
+      ['\uFFFF', 5],
+      ['beta', 0],
+    ]);
     const d = evaluate(makeIntent('MSFT', 'buy', 1), referencePolicy, { ...base, positions }, { timestamp: TS, prices: {} });
     expect(d.violations.map((v) => v.inputs.symbol)).toEqual(['MSFT', 'ALPHA', 'zeta', 'Émile', '\uFFFF', '😀']);
   });

@@ -48,7 +48,12 @@ describe('evaluate called from a getter or a Proxy on its own inputs', () => {
     const intent = makeIntent('AAPL', 'buy', 500);
     const innerIntent = makeIntent('MSFT', 'sell', 10);
     let inner: Decision | undefined;
-    const outer = evaluate(intent, p, withNestedCall(portfolio(), () => (inner = evaluate(innerIntent, p, portfolio(), market))), market);
+    const outer = evaluate(
+      intent,
+      p,
+      withNestedCall(portfolio(), () => (inner = evaluate(innerIntent, p, portfolio(), market))),
+      market,
+    );
     expect(withoutTime(inner!)).toEqual(withoutTime(evaluate(innerIntent, p, portfolio(), market)));
     expect(inner!.decision).not.toBe('DENY');
     expect(withoutTime(outer)).toEqual(withoutTime(evaluate(intent, p, portfolio(), market)));

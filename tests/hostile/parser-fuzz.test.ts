@@ -4,25 +4,22 @@
 // never a hang, never a polluted prototype.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePolicy, parsePolicyYaml, parsePortfolioState, PolicyError, ValidationError } from '../../packages/policygate-capital/src/index.js';
+import {
+  evaluate,
+  parseExecutionState,
+  parseMarketSnapshot,
+  parseOrderIntent,
+  parsePolicy,
+  parsePolicyYaml,
+  parsePortfolioState,
+  PolicyError,
+  ValidationError,
+} from '../../packages/policygate-capital/src/index.js';
 import { buildAuditEvent, MemoryAuditSink, readAuditLog } from '../../packages/policygate-capital/src/audit/index.js';
 import { FileError, parseJsonFileText, validateJsonFileValue } from '../../packages/policygate-capital/src/node/files.js';
 import { readText } from '../conformance/cases.js';
 import { inputs, NUM_RUNS, policyInput, toPolicy, type Inputs } from './arbitraries.js';
-import {
-  applyTextEdits,
-  applyTreeEdits,
-  attempt,
-  codeUnit,
-  expectNoPollution,
-  formatPath,
-  HANG_MS,
-  pathsOf,
-  textEdit,
-  TOKENS,
-  treeEdit,
-  type Outcome,
-} from './mutate.js';
+import { applyTextEdits, applyTreeEdits, attempt, codeUnit, expectNoPollution, formatPath, HANG_MS, pathsOf, textEdit, TOKENS, treeEdit, type Outcome } from './mutate.js';
 
 const REFERENCE_POLICY = readText('reference-policy.yaml');
 const SAMPLE = fc.sample(inputs, { numRuns: 1, seed: 42 })[0]!;
@@ -231,10 +228,48 @@ describe.each(JSON_INPUTS)('fuzz: %s JSON', (subject, parse, pick) => {
 describe('fuzz: JSON text scanner against JSON.parse (differential)', () => {
   it('random JSON-like text: accepted exactly when JSON.parse accepts it (bar duplicate keys and depth), to the same value', () => {
     const unit = fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom('{', '}', '[', ']', ':', ',', '"', '\\', 'u', '0', '1', '-', '+', '.', 'e', 'E', ' ', '\n', '\t', '\r', 'true', 'null', 'false', 'NaN', 'Infinity', '"a"', '"\\u00', 'f', '\u00a0', '\ufeff', '\u2028') },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          '{',
+          '}',
+          '[',
+          ']',
+          ':',
+          ',',
+          '"',
+          '\\',
+          'u',
+          '0',
+          '1',
+          '-',
+          '+',
+          '.',
+          'e',
+          'E',
+          ' ',
+          '\n',
+          '\t',
+          '\r',
+          'true',
+          'null',
+          'false',
+          'NaN',
+          'Infinity',
+          '"a"',
+          '"\\u00',
+          'f',
+          '\u00a0',
+          '\ufeff',
+          '\u2028',
+        ),
+      },
       { weight: 1, arbitrary: codeUnit },
     );
-    const text = fc.oneof(fc.string({ unit, maxLength: 40 }), fc.json({ maxDepth: 3 }).chain((j) => fc.array(textEdit, { maxLength: 2 }).map((e) => applyTextEdits(j, e))));
+    const text = fc.oneof(
+      fc.string({ unit, maxLength: 40 }),
+      fc.json({ maxDepth: 3 }).chain((j) => fc.array(textEdit, { maxLength: 2 }).map((e) => applyTextEdits(j, e))),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const ours = attempt(() => parseJsonFileText(t, 'x.json'));
@@ -268,7 +303,10 @@ describe('fuzz: audit lines (readAuditLog)', () => {
   it('the unmutated log reads cleanly', async () => {
     const log = await readAuditLog(base);
     expect(log.errors).toEqual([]);
-    expect(log.chainBreaks).toEqual([{ kind: 'unchained', line: 5, reason: expect.any(String) }, { kind: 'unchained', line: 6, reason: expect.any(String) }]);
+    expect(log.chainBreaks).toEqual([
+      { kind: 'unchained', line: 5, reason: expect.any(String) },
+      { kind: 'unchained', line: 6, reason: expect.any(String) },
+    ]);
     expect(log.events).toHaveLength(6);
   });
 

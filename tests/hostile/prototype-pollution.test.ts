@@ -3,7 +3,18 @@
 // when every object seems to have the polluted key, stops with an error that says why instead of
 // valibot's internal `TypeError: valueSchema.~run is not a function`.
 import { describe, expect, it } from 'vitest';
-import { parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePolicy, parsePolicyYaml, parsePortfolioState, PolicyEngine, PolicyGate, PolicyGateError, type Decision } from '../../packages/policygate-capital/src/index.js';
+import {
+  parseExecutionState,
+  parseMarketSnapshot,
+  parseOrderIntent,
+  parsePolicy,
+  parsePolicyYaml,
+  parsePortfolioState,
+  PolicyEngine,
+  PolicyGate,
+  PolicyGateError,
+  type Decision,
+} from '../../packages/policygate-capital/src/index.js';
 import { readAuditLog } from '../../packages/policygate-capital/src/audit/index.js';
 import { readText } from '../conformance/cases.js';
 import { makeIntent } from './arbitraries.js';

@@ -16,11 +16,13 @@ const reduces = (i: Inputs): boolean => {
 };
 
 /** Inputs whose order only reduces its position, with the halts switched on: kill switch, a loss and a drawdown. */
-const halted = inputsV02.filter(reduces).map((i): Inputs => ({
-  ...i,
-  portfolio: { ...i.portfolio, start_of_day_equity: i.portfolio.equity * 2, peak_equity: i.portfolio.equity * 2 },
-  execution: { ...i.execution, kill_switch_active: true },
-}));
+const halted = inputsV02.filter(reduces).map(
+  (i): Inputs => ({
+    ...i,
+    portfolio: { ...i.portfolio, start_of_day_equity: i.portfolio.equity * 2, peak_equity: i.portfolio.equity * 2 },
+    execution: { ...i.execution, kill_switch_active: true },
+  }),
+);
 
 describe('reduce-only halts', () => {
   it('an order that only reduces its position never gets KILL-001, LOSS-001 or LOSS-002 under reduce_only: true', () => {
@@ -117,12 +119,28 @@ limits:
   execution: {max_orders_per_minute_global: 100, max_orders_per_minute_by_strategy: 100}
   kill_switch: {trip_after_n_violations: 3, violation_window_seconds: 60}
 `);
-    const d = evaluate({ ...makeIntent('AAPL', 'buy', 1), timestamp: '2026-02-18T23:59:60Z' }, policy, portfolio, { ...market, timestamp: 'x' }, { recent_orders: [{ ...recent('x', TS), timestamp: 'x' }] });
+    const d = evaluate(
+      { ...makeIntent('AAPL', 'buy', 1), timestamp: '2026-02-18T23:59:60Z' },
+      policy,
+      portfolio,
+      { ...market, timestamp: 'x' },
+      { recent_orders: [{ ...recent('x', TS), timestamp: 'x' }] },
+    );
     expect(d.decision).toBe('ALLOW');
   });
 });
 
-const recent = (id: string, timestamp: string) => ({ intent_id: id, timestamp, account_id: 'acct_1', strategy_id: 'momentum_v1', symbol: 'AAPL', side: 'buy' as const, order_type: 'market' as const, qty: 1, limit_price: null });
+const recent = (id: string, timestamp: string) => ({
+  intent_id: id,
+  timestamp,
+  account_id: 'acct_1',
+  strategy_id: 'momentum_v1',
+  symbol: 'AAPL',
+  side: 'buy' as const,
+  order_type: 'market' as const,
+  qty: 1,
+  limit_price: null,
+});
 
 describe('recent_orders', () => {
   const market = { timestamp: TS, prices: { AAPL: 100 } };

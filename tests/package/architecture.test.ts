@@ -37,12 +37,14 @@ describe('source layout', () => {
   });
 
   it('keeps no module-level let in src/engine', () => {
-    const found = files.filter((f) => relative(SRC, f).startsWith('engine/')).flatMap((f) =>
-      text(f)
-        .split('\n')
-        .map((line, i) => [relative(SRC, f), i + 1, line] as const)
-        .filter(([, , line]) => /^(export )?(let|var) /.test(line)),
-    );
+    const found = files
+      .filter((f) => relative(SRC, f).startsWith('engine/'))
+      .flatMap((f) =>
+        text(f)
+          .split('\n')
+          .map((line, i) => [relative(SRC, f), i + 1, line] as const)
+          .filter(([, , line]) => /^(export )?(let|var) /.test(line)),
+      );
     expect(found).toEqual([]);
   });
 

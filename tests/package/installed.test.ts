@@ -109,7 +109,14 @@ describe('the packed package, installed into a fresh project', () => {
       JSON.stringify({
         compilerOptions: {
           // No @types/node: neither entry's declarations need Node's types.
-          strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', lib: ['es2022', 'dom'], module: 'nodenext', moduleResolution: 'nodenext', types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'es2022',
+          lib: ['es2022', 'dom'],
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          types: [],
         },
         files: ['typed.ts'],
       }),

@@ -18,7 +18,7 @@ function example(name: string): { code: string; output: string } {
 }
 
 describe('README', () => {
-  it('quick start prints what it says (MODIFY 25, not the seed README\'s 50)', () => {
+  it("quick start prints what it says (MODIFY 25, not the seed README's 50)", () => {
     const { code, output } = example('quick-start');
     // Written inside the repository so that `policygate-capital` resolves to the workspace package.
     const dir = mkdtempSync(root + 'tests/readme/.run-');

@@ -91,10 +91,12 @@ describe('RedisGate under faults', () => {
     try {
       // Sequential and concurrent checks while frozen.
       while (performance.now() < frozenUntil - BOUND - SLACK) {
-        const batch = await Promise.all([0, 1, 2].map(() => {
-          const id = `s${i++}`;
-          return timed(() => gate.check(intentAt(id, i * 4))).then((r) => (got.set(id, r.d), r));
-        }));
+        const batch = await Promise.all(
+          [0, 1, 2].map(() => {
+            const id = `s${i++}`;
+            return timed(() => gate.check(intentAt(id, i * 4))).then((r) => (got.set(id, r.d), r));
+          }),
+        );
         during.push(...batch);
       }
     } finally {

@@ -22,14 +22,21 @@ describe('RedisGate: one kill switch per book', () => {
       const trip = await a.check(intentAt('a1', 2));
       expect(trip.kill_switch_triggered).toBe(true);
       await a.updateEquity({ equity: 1_000_000, peak_equity: 1_000_000 }); // the loss no longer denies: only the switch does
-      for (const [g, name] of [[b, 'b'], [c, 'c'], [a, 'a']] as const) {
+      for (const [g, name] of [
+        [b, 'b'],
+        [c, 'c'],
+        [a, 'a'],
+      ] as const) {
         const d = await g.check(intentAt(`${name}2`, 3, 's2'));
         expect(d.decision).toBe('DENY');
         expect(d.violations.map((v) => v.rule_id)).toEqual(['KILL-001']);
       }
       expect((await b.snapshot()).kill_switch.active).toBe(true);
       expect(await c.resetKillSwitch('risk desk: reviewed', '2026-02-18T14:30:04Z')).toBe(true);
-      for (const [g, name] of [[a, 'a'], [b, 'b']] as const) {
+      for (const [g, name] of [
+        [a, 'a'],
+        [b, 'b'],
+      ] as const) {
         const d = await g.check(intentAt(`${name}3`, 5, 's3'));
         expect(d.decision).toBe('ALLOW');
         expect(g.killSwitch.active).toBe(false);

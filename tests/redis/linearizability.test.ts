@@ -90,7 +90,10 @@ describe('RedisGate: linearizable across processes', () => {
     let checked = 0;
     for (const r of results) {
       for (const [id, d] of Object.entries(r)) {
-        expect(d.violations.some((v) => v.rule_id === 'SYS-002'), `${id}: ${JSON.stringify(d.violations)}`).toBe(false);
+        expect(
+          d.violations.some((v) => v.rule_id === 'SYS-002'),
+          `${id}: ${JSON.stringify(d.violations)}`,
+        ).toBe(false);
         expect(strip(d)).toEqual(strip(replayed.get(id)!.d));
         checked++;
       }

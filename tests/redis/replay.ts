@@ -37,5 +37,6 @@ export async function replayBook(url: string, book: string): Promise<Replay> {
   return r;
 }
 
-export const isStoreDenial = (d: Decision) => d.decision === 'DENY' && d.violations.length === 1 && d.violations[0]!.rule_id === 'SYS-002' && d.violations[0]!.message.startsWith('Evaluation error: state store unavailable');
+export const isStoreDenial = (d: Decision) =>
+  d.decision === 'DENY' && d.violations.length === 1 && d.violations[0]!.rule_id === 'SYS-002' && d.violations[0]!.message.startsWith('Evaluation error: state store unavailable');
 export const strip = (d: Decision) => ({ ...d, eval_ms: 0 });

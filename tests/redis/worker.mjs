@@ -17,7 +17,17 @@ for (let k = 0; k < count; k++) {
   // Bursts: 10 checks at one instant, then the clock moves 3 s (4 workers: ~800 attempts a minute against a limit of 20).
   const t = new Date(base + Math.floor(k / 10) * 3000 + w * 7).toISOString();
   const symbol = symbols[k % 2];
-  const intent = { intent_id: `w${w}-${k}`, timestamp: t, strategy_id: `s${(k + w) % 3}`, account_id: 'acc', instrument: { symbol, asset_class: 'equity' }, side: k % 5 === 4 ? 'sell' : 'buy', order_type: 'market', qty: 10 + (k % 7), limit_price: null };
+  const intent = {
+    intent_id: `w${w}-${k}`,
+    timestamp: t,
+    strategy_id: `s${(k + w) % 3}`,
+    account_id: 'acc',
+    instrument: { symbol, asset_class: 'equity' },
+    side: k % 5 === 4 ? 'sell' : 'buy',
+    order_type: 'market',
+    qty: 10 + (k % 7),
+    limit_price: null,
+  };
   const d = await gate.check(intent);
   decisions[intent.intent_id] = d;
   if (d.decision !== 'DENY' && k % 3 === 0) await gate.applyFill({ symbol, side: intent.side, qty: (d.modified_intent ?? intent).qty, price: symbol === 'AAPL' ? 200 + (k % 5) : 400 - (k % 5) });

@@ -7,11 +7,7 @@ import { runConformance } from './conformance-run.mjs';
 
 const g = globalThis;
 const dir = new URL('../fixtures/conformance/', import.meta.url);
-const readText = g.Deno
-  ? (url) => g.Deno.readTextFile(url)
-  : g.Bun
-    ? (url) => g.Bun.file(url).text()
-    : async (url) => (await import('node:fs/promises')).readFile(url, 'utf8');
+const readText = g.Deno ? (url) => g.Deno.readTextFile(url) : g.Bun ? (url) => g.Bun.file(url).text() : async (url) => (await import('node:fs/promises')).readFile(url, 'utf8');
 const read = (name) => readText(new URL(name, dir));
 
 const report = await runConformance({

@@ -43,7 +43,7 @@ describe('shipped JSON Schemas', () => {
       // Some cases carry unreadable recent-order timestamps on purpose (SYS-002): the SDK's parser and the schema refuse those alike.
       const sdkAccepts = (() => {
         try {
-          return parseExecutionState(c.execution), true;
+          return (parseExecutionState(c.execution), true);
         } catch {
           return false;
         }
@@ -52,7 +52,7 @@ describe('shipped JSON Schemas', () => {
       if (sdkAccepts) executions++;
       const intentOk = (() => {
         try {
-          return parseOrderIntent(c.intent), true;
+          return (parseOrderIntent(c.intent), true);
         } catch {
           return false;
         }

@@ -8,7 +8,9 @@ import { toJsonSchema } from '@valibot/to-json-schema';
 import { EXAMPLES, exampleFlags, get, PKG_DIST, post, serve, serveExpectingExit, tempDir, TOKEN, type Served } from './server.js';
 
 const intent = JSON.parse(readFileSync(join(EXAMPLES, 'intent.json'), 'utf8'));
-const policyHash = createHash('sha256').update(readFileSync(join(EXAMPLES, 'policy.yaml'))).digest('hex');
+const policyHash = createHash('sha256')
+  .update(readFileSync(join(EXAMPLES, 'policy.yaml')))
+  .digest('hex');
 const order = (id: string, over: Record<string, unknown> = {}) => ({ ...intent, intent_id: id, ...over });
 
 let server: Served;
@@ -67,7 +69,10 @@ describe('endpoints', () => {
     const res = await post(server.url, '/v1/check', { intent: order('h-2'), market_snapshot: { timestamp: '2026-02-18T00:00:01Z', prices: { AAPL: 200 } } });
     const d = await res.json();
     expect(d).toMatchObject({ decision: 'MODIFY', intent_id: 'h-2', policy_hash: policyHash });
-    const events = readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const event = events.find((e) => e.event_id === d.decision_id);
     expect(event).toBeDefined();
     expect(event.policy_hash).toBe(policyHash);
@@ -93,7 +98,7 @@ describe('endpoints', () => {
     const d = await (await post(server.url, '/v1/check', { intent: order('h-3', { timestamp: '2026-02-18T00:00:03Z', qty: 1 }) })).json();
     expect(d.decision).toBe('DENY');
     expect(d.kill_switch_triggered).toBe(true);
-    expect((await (await get(server.url, '/metrics')).text())).toMatch(/^policygate_kill_switch_active 1$/m);
+    expect(await (await get(server.url, '/metrics')).text()).toMatch(/^policygate_kill_switch_active 1$/m);
 
     const bad = await post(server.url, '/v1/kill-switch/reset', { reason: '   ' });
     expect(bad.status).toBe(422);
@@ -147,7 +152,12 @@ describe('endpoints', () => {
 describe('bad requests', () => {
   it('leave the gate exactly as it was', async () => {
     const before = await (await get(server.url, '/v1/state')).text();
-    const fills = await post(server.url, '/v1/fills', { fills: [{ symbol: 'AAPL', side: 'buy', qty: 5, price: 100 }, { symbol: 'MSFT', side: 'buy', qty: -1, price: 1 }] });
+    const fills = await post(server.url, '/v1/fills', {
+      fills: [
+        { symbol: 'AAPL', side: 'buy', qty: 5, price: 100 },
+        { symbol: 'MSFT', side: 'buy', qty: -1, price: 1 },
+      ],
+    });
     expect(fills.status).toBe(422);
     expect((await fills.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['fills[1].qty']);
     const prices = await post(server.url, '/v1/prices', { prices: { AAPL: 120 }, timestamp: 'yesterday' });

@@ -59,13 +59,19 @@ describe('policy hot reload', () => {
       expect((await (await get(s.url, '/health')).json()).policy_hash).toBe(sha(wider));
 
       s.child.kill('SIGHUP'); // still broken: refused, logged, old policy in force
-      await until(async () => s.stdout(), (out) => out.includes('policy reload refused'));
+      await until(
+        async () => s.stdout(),
+        (out) => out.includes('policy reload refused'),
+      );
       expect(s.stdout()).toContain('"msg":"policy reload refused"');
       expect((await (await get(s.url, '/health')).json()).policy_hash).toBe(sha(wider));
 
       writeFileSync(policy, policyText);
       s.child.kill('SIGHUP');
-      const health = await until(async () => (await get(s.url, '/health')).json(), (h) => h.policy_hash === sha(policyText));
+      const health = await until(
+        async () => (await get(s.url, '/health')).json(),
+        (h) => h.policy_hash === sha(policyText),
+      );
       expect(health.policy_hash).toBe(sha(policyText));
       const after = await (await post(s.url, '/v1/check', { intent: order(5, { qty: 100 }) })).json();
       expect(after).toMatchObject({ decision: 'MODIFY', modified_intent: { qty: 25 }, policy_hash: sha(policyText) });
@@ -104,7 +110,10 @@ describe('graceful shutdown', () => {
       expect(answered.length).toBeGreaterThan(0);
       console.log(`SIGTERM with 100 in flight: ${answered.length} answered, ${refused.length} refused (${refused.map((r) => (r.status === 0 ? r.body.code : r.status)).join(' ')})`);
 
-      const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const events = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(events.length).toBe(answered.length);
       const ids = new Set(events.map((e) => e.event_id));
       for (const a of answered) expect(ids.has(a.body.decision_id)).toBe(true);

@@ -19,12 +19,33 @@ function evalCli(args: string[]): Promise<Record<string, unknown>> {
 // Each case: the state files, and the Python body (with or without a market snapshot).
 const cases = [
   { name: 'the seed example (MODIFY 25)', intent: read('intent.json'), execution: read('execution.json'), market: read('market.json'), inBody: false, expected: 'MODIFY' },
-  { name: 'a limit order with the market snapshot in the body', intent: { ...read('intent.json'), order_type: 'limit', limit_price: 199.5, qty: 20 }, execution: read('execution.json'), market: { timestamp: '2026-02-18T00:00:00Z', prices: { AAPL: 200, MSFT: 400 } }, inBody: true, expected: 'ALLOW' },
-  { name: 'a strategy at its rate limit (EXEC-002)', intent: read('intent.json'), execution: { orders_last_60s_global: 12, orders_last_60s_by_strategy: { momentum_v1: 10 }, violations_last_window: [], kill_switch_active: false }, market: read('market.json'), inBody: false, expected: 'EXEC-002' },
-  { name: 'a kill switch already active (KILL-001)', intent: { ...read('intent.json'), qty: 1 }, execution: { ...read('execution.json'), kill_switch_active: true }, market: read('market.json'), inBody: true, expected: 'KILL-001' },
+  {
+    name: 'a limit order with the market snapshot in the body',
+    intent: { ...read('intent.json'), order_type: 'limit', limit_price: 199.5, qty: 20 },
+    execution: read('execution.json'),
+    market: { timestamp: '2026-02-18T00:00:00Z', prices: { AAPL: 200, MSFT: 400 } },
+    inBody: true,
+    expected: 'ALLOW',
+  },
+  {
+    name: 'a strategy at its rate limit (EXEC-002)',
+    intent: read('intent.json'),
+    execution: { orders_last_60s_global: 12, orders_last_60s_by_strategy: { momentum_v1: 10 }, violations_last_window: [], kill_switch_active: false },
+    market: read('market.json'),
+    inBody: false,
+    expected: 'EXEC-002',
+  },
+  {
+    name: 'a kill switch already active (KILL-001)',
+    intent: { ...read('intent.json'), qty: 1 },
+    execution: { ...read('execution.json'), kill_switch_active: true },
+    market: read('market.json'),
+    inBody: true,
+    expected: 'KILL-001',
+  },
 ];
 
-describe('POST /intent is the Python service\'s interface', () => {
+describe("POST /intent is the Python service's interface", () => {
   for (const c of cases) {
     it(`answers as policygate-eval does: ${c.name}`, async () => {
       const t = tempDir();

@@ -40,8 +40,7 @@ async function serveWith(command: string, args: string[], env: Record<string, st
 }
 
 async function expectSeedAnswer(url: string) {
-  const ask = (token: string) =>
-    fetch(`${url}/intent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ intent }) });
+  const ask = (token: string) => fetch(`${url}/intent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ intent }) });
   expect((await ask('wrong')).status).toBe(401);
   const res = await ask('runtime-token');
   expect(res.status).toBe(200);

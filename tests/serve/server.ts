@@ -14,9 +14,12 @@ export const TOKEN = 'test-token-0123456789';
 
 /** The seed example's files as `policygate-serve` flags. */
 export const exampleFlags = (overrides: Partial<Record<'policy' | 'portfolio' | 'market', string>> = {}) => [
-  '--policy', overrides.policy ?? join(EXAMPLES, 'policy.yaml'),
-  '--portfolio', overrides.portfolio ?? join(EXAMPLES, 'portfolio.json'),
-  '--market', overrides.market ?? join(EXAMPLES, 'market.json'),
+  '--policy',
+  overrides.policy ?? join(EXAMPLES, 'policy.yaml'),
+  '--portfolio',
+  overrides.portfolio ?? join(EXAMPLES, 'portfolio.json'),
+  '--market',
+  overrides.market ?? join(EXAMPLES, 'market.json'),
 ];
 
 /** A running server process. */

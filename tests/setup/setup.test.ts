@@ -25,9 +25,15 @@ describe('npm test checks the system programs first', () => {
   it('with Chromium at a missing path (and installing forbidden): names the command, exits 1, runs no test', () => {
     const run = npm(['test', '--silent'], { PGC_CHROMIUM: '/missing/chromium', PGC_NO_INSTALL: '1' });
     expect(run.status).not.toBe(0);
-    const lines = run.output.trim().split('\n').filter((l) => l.trim() !== '');
+    const lines = run.output
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     // Nothing but set-up's own lines: no type check, build, Vitest or Playwright output.
-    expect(lines.every((l) => l.startsWith('setup: ') || l.startsWith('    ')), run.output).toBe(true);
+    expect(
+      lines.every((l) => l.startsWith('setup: ') || l.startsWith('    ')),
+      run.output,
+    ).toBe(true);
     expect(run.output).toContain('setup: Chromium not found at /missing/chromium');
     expect(run.output).toMatch(/^ {4}(sudo )?apt-get update && (sudo )?apt-get install -y chromium$/m);
     expect(run.seconds).toBeLessThan(30);

@@ -122,8 +122,7 @@ export function AuditPanel({ current }: { current: Good | null }) {
       </div>
       {several && (
         <p className="audit__note">
-          The log holds events from {policies.size} policies: replay each policy file; events of the others are reported
-          as recorded under another policy, not as mismatches.
+          The log holds events from {policies.size} policies: replay each policy file; events of the others are reported as recorded under another policy, not as mismatches.
         </p>
       )}
       <p role="status" className="audit__note" data-testid="audit-status">

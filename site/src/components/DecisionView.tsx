@@ -69,7 +69,7 @@ function GaugeRow({ g }: { g: Gauge }) {
       </div>
       <div className="gauge__margin">
         {MARGIN_MARK[g.status]}
-        {g.status === 'unchecked' ? 'not checked by this policy' : g.status === 'not-applicable' ? NOT_APPLICABLE[g.metric] ?? 'not checked for this order' : g.marginText}
+        {g.status === 'unchecked' ? 'not checked by this policy' : g.status === 'not-applicable' ? (NOT_APPLICABLE[g.metric] ?? 'not checked for this order') : g.marginText}
       </div>
     </li>
   );

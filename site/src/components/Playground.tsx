@@ -190,11 +190,7 @@ export function Playground() {
         <section className="results" aria-labelledby="decision-title">
           <h2 id="decision-title">Decision</h2>
           <div aria-live="polite" className="sr-only" data-testid="live-summary">
-            {stale
-              ? `${problemCount} problem${problemCount === 1 ? '' : 's'} in the inputs; showing the last good decision.`
-              : shown
-                ? `Decision ${shown.decision.decision}.`
-                : ''}
+            {stale ? `${problemCount} problem${problemCount === 1 ? '' : 's'} in the inputs; showing the last good decision.` : shown ? `Decision ${shown.decision.decision}.` : ''}
           </div>
           {stale && (
             <p className="banner banner--error" data-testid="problems-summary">

@@ -33,9 +33,7 @@ describe('evaluateWorkspace', () => {
   it('points a policy schema error at its line and names the field', async () => {
     const policy = base.policy.replace('max_drawdown_pct: 0.05', 'max_drawdown_pct: 5');
     const errors = await errorsOf({ ...base, policy });
-    expect(errors.policy).toEqual([
-      { path: 'limits.loss.max_drawdown_pct', message: expect.stringContaining('5'), line: lineOf(policy, 'max_drawdown_pct: 5'), column: 23 },
-    ]);
+    expect(errors.policy).toEqual([{ path: 'limits.loss.max_drawdown_pct', message: expect.stringContaining('5'), line: lineOf(policy, 'max_drawdown_pct: 5'), column: 23 }]);
   });
 
   it('points a JSON syntax error at its line and column', async () => {

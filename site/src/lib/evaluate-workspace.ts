@@ -40,9 +40,7 @@ export interface EvaluatedInputs {
 }
 
 /** What the workspace evaluates to: a decision, or the errors that prevent one. */
-export type WorkspaceResult =
-  | { ok: true; decision: Decision; policyHash: string; policyText: string; inputs: EvaluatedInputs }
-  | { ok: false; errors: WorkspaceErrors };
+export type WorkspaceResult = { ok: true; decision: Decision; policyHash: string; policyText: string; inputs: EvaluatedInputs } | { ok: false; errors: WorkspaceErrors };
 
 function fromValidation(error: unknown): EditorIssue[] {
   if (error instanceof ValidationError) return error.issues.map((issue) => ({ ...issue }));

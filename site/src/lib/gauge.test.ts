@@ -51,7 +51,9 @@ describe('gauge', () => {
   });
 
   it('agrees with the engine on every conformance case: breach exactly when the rule fired, reducing only for exposures', () => {
-    const lines = readFileSync(new URL('../../../tests/fixtures/conformance/cases.jsonl', import.meta.url), 'utf8').trim().split('\n');
+    const lines = readFileSync(new URL('../../../tests/fixtures/conformance/cases.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
     let checked = 0;
     for (const line of lines) {
       const { expected } = JSON.parse(line);
@@ -67,12 +69,36 @@ describe('gauge', () => {
   });
 
   it('reads the v0.2 order metrics in their own units', () => {
-    expect(gauge({ metric: 'order_qty', value: 10000, limit: 1000 }, true)).toMatchObject({ ruleId: 'ORD-001', status: 'breach', valueText: '10,000', limitText: '1,000', marginText: 'over by 9,000' });
+    expect(gauge({ metric: 'order_qty', value: 10000, limit: 1000 }, true)).toMatchObject({
+      ruleId: 'ORD-001',
+      status: 'breach',
+      valueText: '10,000',
+      limitText: '1,000',
+      marginText: 'over by 9,000',
+    });
     expect(gauge({ metric: 'order_qty', value: 0.00005, limit: 1 }, false)).toMatchObject({ status: 'headroom', valueText: '0.00005' });
-    expect(gauge({ metric: 'order_notional', value: 120000, limit: 250000 }, false)).toMatchObject({ ruleId: 'ORD-002', status: 'headroom', valueText: '120,000.00', limitText: '250,000.00', marginText: 'headroom 130,000.00' });
+    expect(gauge({ metric: 'order_notional', value: 120000, limit: 250000 }, false)).toMatchObject({
+      ruleId: 'ORD-002',
+      status: 'headroom',
+      valueText: '120,000.00',
+      limitText: '250,000.00',
+      marginText: 'headroom 130,000.00',
+    });
     expect(gauge({ metric: 'order_notional', value: 250000, limit: 250000 }, false)).toMatchObject({ status: 'headroom', marginText: 'at the limit' });
-    expect(gauge({ metric: 'limit_price_deviation', value: 0.1, limit: 0.05 }, true)).toMatchObject({ ruleId: 'ORD-003', status: 'breach', valueText: '10.00% past the market', limitText: '5.00%', marginText: 'over by 5.00%' });
-    expect(gauge({ metric: 'price_age_seconds', value: 1.25, limit: 5 }, false)).toMatchObject({ ruleId: 'SYS-003', status: 'headroom', valueText: '1.25 s old', limitText: '5 s', marginText: 'headroom 3.75 s' });
+    expect(gauge({ metric: 'limit_price_deviation', value: 0.1, limit: 0.05 }, true)).toMatchObject({
+      ruleId: 'ORD-003',
+      status: 'breach',
+      valueText: '10.00% past the market',
+      limitText: '5.00%',
+      marginText: 'over by 5.00%',
+    });
+    expect(gauge({ metric: 'price_age_seconds', value: 1.25, limit: 5 }, false)).toMatchObject({
+      ruleId: 'SYS-003',
+      status: 'headroom',
+      valueText: '1.25 s old',
+      limitText: '5 s',
+      marginText: 'headroom 3.75 s',
+    });
   });
 
   it('shows a limit price deviation without a value as not a priced limit order', () => {

@@ -67,7 +67,16 @@ describe('presets', () => {
     const engine = await PolicyEngine.fromYaml(V02_POLICY);
     const text = JSON.stringify(engine.policy, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v));
     expect(engine.policy.version).toBe('0.2');
-    for (const field of ['"duplicate_window_seconds":10', '"reduce_only":true', '"max_order_qty":1000', '"max_order_notional":250000', '"price_collar_pct":0.05', '"GME"', '"max_price_age_seconds":5', '"multiplier":50']) {
+    for (const field of [
+      '"duplicate_window_seconds":10',
+      '"reduce_only":true',
+      '"max_order_qty":1000',
+      '"max_order_notional":250000',
+      '"price_collar_pct":0.05',
+      '"GME"',
+      '"max_price_age_seconds":5',
+      '"multiplier":50',
+    ]) {
       expect(text).toContain(field);
     }
   });
@@ -152,8 +161,7 @@ describe('presets', () => {
 
   it('duplicate-order: the same order outside the window, or with another qty, is no duplicate', async () => {
     const ws = preset('duplicate-order').workspace;
-    const recent = (change: (order: Record<string, unknown>) => void) =>
-      withJson(ws, 'execution', (e) => change((e.recent_orders as Record<string, unknown>[])[0]!));
+    const recent = (change: (order: Record<string, unknown>) => void) => withJson(ws, 'execution', (e) => change((e.recent_orders as Record<string, unknown>[])[0]!));
     expect((await decide(recent((o) => (o.timestamp = '2026-02-18T14:29:50Z')))).decision).toBe('ALLOW');
     expect((await decide(recent((o) => (o.qty = 101)))).decision).toBe('ALLOW');
   });

@@ -76,12 +76,7 @@ function edit(text: string, from: string, to: string): string {
  */
 export const V02_POLICY: string = [
   (t: string) => edit(t, 'version: "0.1"', 'version: "0.2"'),
-  (t: string) =>
-    edit(
-      t,
-      '    max_orders_per_minute_by_strategy: 10\n',
-      '    max_orders_per_minute_by_strategy: 10\n    duplicate_window_seconds: 10     # same order again within 10s: deny\n',
-    ),
+  (t: string) => edit(t, '    max_orders_per_minute_by_strategy: 10\n', '    max_orders_per_minute_by_strategy: 10\n    duplicate_window_seconds: 10     # same order again within 10s: deny\n'),
   (t: string) =>
     edit(
       t,

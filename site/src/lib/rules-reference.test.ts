@@ -26,8 +26,23 @@ async function run(example: RuleExample) {
 describe('rules reference', () => {
   it('describes the 16 rules of the policy DSL v0.2 in evaluation order, and every rule the engine can report', () => {
     expect(RULES_REFERENCE.map((r) => r.id)).toEqual([
-      'SYS-001', 'SYS-002', 'SYS-003', 'KILL-001', 'LOSS-001', 'LOSS-002', 'EXEC-001', 'EXEC-002', 'EXEC-003',
-      'ORD-001', 'ORD-002', 'ORD-003', 'ORD-004', 'ORD-005', 'EXP-001', 'EXP-002', 'EXP-003',
+      'SYS-001',
+      'SYS-002',
+      'SYS-003',
+      'KILL-001',
+      'LOSS-001',
+      'LOSS-002',
+      'EXEC-001',
+      'EXEC-002',
+      'EXEC-003',
+      'ORD-001',
+      'ORD-002',
+      'ORD-003',
+      'ORD-004',
+      'ORD-005',
+      'EXP-001',
+      'EXP-002',
+      'EXP-003',
     ]);
     for (const id of RULE_IDS) expect(RULES_REFERENCE.map((r) => r.id)).toContain(id);
   });

@@ -105,8 +105,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
       'The evaluation itself failed: a malformed input object, a number that is not finite or out of range, a metric that cannot be computed; under a v0.2 policy also a timestamp it needs that cannot be read.',
     limits: ['defaults.decision'],
     message: 'Evaluation error: …',
-    effect:
-      'The policy’s defaults.decision (deny unless the policy says allow); an unreadable timestamp always denies. The engine never throws: errors are decisions.',
+    effect: 'The policy’s defaults.decision (deny unless the policy says allow); an unreadable timestamp always denies. The engine never throws: errors are decisions.',
     example: {
       portfolio: { equity: 0 },
       expected: { decision: 'DENY', rules: ['SYS-002'], message: 'Evaluation error: ', killSwitchTriggered: false },
@@ -117,8 +116,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     domain: 'System',
     severity: 'CRIT',
     since: '0.2',
-    trigger:
-      'The market snapshot is older than max_price_age_seconds: intent timestamp − market timestamp > the limit (in microseconds; a snapshot newer than the order is never stale).',
+    trigger: 'The market snapshot is older than max_price_age_seconds: intent timestamp − market timestamp > the limit (in microseconds; a snapshot newer than the order is never stale).',
     limits: ['market_data.max_price_age_seconds'],
     message: 'Market data is {age:.3f}s old (limit {max}s).',
     effect: 'DENY at once, in enforce and monitor mode, with no evidence: prices that old cannot be trusted (fail-closed).',
@@ -270,8 +268,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     domain: 'Order',
     severity: 'HIGH',
     since: '0.2',
-    trigger:
-      'A priced limit order reaches further past the market than price_collar_pct: buy (limit − price) / price, sell (price − limit) / price.',
+    trigger: 'A priced limit order reaches further past the market than price_collar_pct: buy (limit − price) / price, sell (price − limit) / price.',
     limits: ['order.price_collar_pct'],
     message: 'Limit price {limit} is {deviation:.4f} beyond the market price {price} (collar {c:.4f}).',
     effect: 'DENY.',
@@ -325,8 +322,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     domain: 'Exposure',
     severity: 'HIGH',
     since: '0.1',
-    trigger:
-      'new_position_pct > max_position_pct and the order grows the position (|new qty| > |current qty|), where new_position_pct = |new qty × price × multiplier| / equity.',
+    trigger: 'new_position_pct > max_position_pct and the order grows the position (|new qty| > |current qty|), where new_position_pct = |new qty × price × multiplier| / equity.',
     limits: ['exposure.max_position_pct'],
     message: 'Position {new_position_pct:.4f} breaches limit {limit:.4f}.',
     effect:
@@ -359,8 +355,7 @@ export const RULES_REFERENCE: readonly RuleReference[] = [
     domain: 'Exposure',
     severity: 'HIGH',
     since: '0.1',
-    trigger:
-      'max_net_exposure_x is set, net_exposure_x > it, and the order raises net exposure. Net = |Σ qty × price| / equity, after the order.',
+    trigger: 'max_net_exposure_x is set, net_exposure_x > it, and the order raises net exposure. Net = |Σ qty × price| / equity, after the order.',
     limits: ['exposure.max_net_exposure_x'],
     message: 'Net exposure {net:.4f}x breaches limit {limit:.4f}x.',
     effect: 'DENY.',

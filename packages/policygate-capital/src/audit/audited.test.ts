@@ -16,7 +16,7 @@ const failing = (error: unknown): AuditSink => ({
 const rejecting = (error: unknown): AuditSink => ({ append: () => Promise.reject(error) });
 
 describe('createAuditedEvaluator', () => {
-  it('returns the engine\'s decision and records exactly that decision with its inputs and run_id', async () => {
+  it("returns the engine's decision and records exactly that decision with its inputs and run_id", async () => {
     const eng = await engine();
     const sink = new MemoryAuditSink();
     const audited = createAuditedEvaluator(eng, sink, { runId: 'live-1' });

@@ -19,12 +19,7 @@ export interface AuditedEvaluatorOptions {
 }
 
 /** Evaluates one order and records it; see {@link createAuditedEvaluator}. */
-export type AuditedEvaluator = (
-  intent: OrderIntent,
-  portfolio: PortfolioState,
-  market: MarketSnapshot,
-  execution?: ExecutionStateInput,
-) => Promise<Decision>;
+export type AuditedEvaluator = (intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, execution?: ExecutionStateInput) => Promise<Decision>;
 
 function asAuditWriteError(e: unknown): AuditWriteError {
   if (e instanceof AuditWriteError) return e;
@@ -46,11 +41,7 @@ function asAuditWriteError(e: unknown): AuditWriteError {
  * const decision = await audited(intent, portfolio, market, execution)
  * ```
  */
-export function createAuditedEvaluator(
-  engine: PolicyEngine,
-  sink: AuditSink,
-  options: AuditedEvaluatorOptions = {},
-): AuditedEvaluator {
+export function createAuditedEvaluator(engine: PolicyEngine, sink: AuditSink, options: AuditedEvaluatorOptions = {}): AuditedEvaluator {
   const failClosed = options.failClosedOnAuditError ?? false;
   const eventOptions = options.runId === undefined ? {} : { runId: options.runId };
   const tripsOnAuditFailure = engine.policy.limits.kill_switch.trip_on_rules.includes('SYS-002');

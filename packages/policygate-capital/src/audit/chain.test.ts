@@ -13,7 +13,7 @@ async function events(n: number) {
 }
 
 describe('AuditChain', () => {
-  it('stamps chain_id, chain_seq 0, 1, 2… and prev_hash = SHA-256 of the previous line\'s exact text', async () => {
+  it("stamps chain_id, chain_seq 0, 1, 2… and prev_hash = SHA-256 of the previous line's exact text", async () => {
     const chain = new AuditChain();
     const lines = (await events(4)).map((e) => chain.next(e));
     const parsed = lines.map((l) => JSON.parse(l));

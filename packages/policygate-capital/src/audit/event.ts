@@ -39,9 +39,7 @@ function eventTimestamp(value: string | Date | undefined): string {
     return value.toISOString();
   }
   if (typeof value !== 'string' || !RFC3339.test(value) || !UTC_SUFFIX.test(value)) {
-    throw new ValidationError('audit event', [
-      { path: 'timestamp', message: `must be an RFC 3339 UTC timestamp such as 2026-02-18T14:30:00Z, got ${String(value)}` },
-    ]);
+    throw new ValidationError('audit event', [{ path: 'timestamp', message: `must be an RFC 3339 UTC timestamp such as 2026-02-18T14:30:00Z, got ${String(value)}` }]);
   }
   return value;
 }

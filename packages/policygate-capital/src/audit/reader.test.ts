@@ -28,16 +28,19 @@ describe('readAuditLog — a log as written', () => {
     expect(log.chains).toEqual([{ chainId: sink.head.chainId, events: 10, firstLine: 1, lastLine: 10, headLine: 10, head: sink.head }]);
   });
 
-  it('reads several writers\' chains interleaved in one file', async () => {
+  it("reads several writers' chains interleaved in one file", async () => {
     const a = await chainedLog(6);
     const b = await chainedLog(6);
     const mixed = [a.lines[0]!, b.lines[0]!, b.lines[1]!, a.lines[1]!, a.lines[2]!, b.lines[2]!, a.lines[3]!, a.lines[4]!, b.lines[3]!, b.lines[4]!, b.lines[5]!, a.lines[5]!];
     const log = await readAuditLog(jsonl(mixed));
     expect(log.chainBreaks).toEqual([]);
-    expect(log.chains.map((c) => [c.chainId, c.events])).toEqual([[a.sink.head.chainId, 6], [b.sink.head.chainId, 6]]);
+    expect(log.chains.map((c) => [c.chainId, c.events])).toEqual([
+      [a.sink.head.chainId, 6],
+      [b.sink.head.chainId, 6],
+    ]);
   });
 
-  it('treats events without chain fields (the Python package\'s) as a valid unchained log', async () => {
+  it("treats events without chain fields (the Python package's) as a valid unchained log", async () => {
     const { lines } = await chainedLog(3);
     const unchained = lines.map((l) => {
       const { chain_id: _c, chain_seq: _s, prev_hash: _p, ...rest } = JSON.parse(l);
@@ -91,26 +94,25 @@ describe('readAuditLog — tampering with a chained log', () => {
     expect(edited[3]!.length).toBe(lines[3]!.length);
     const log = await readAuditLog(jsonl(edited));
     expect(log.errors).toEqual([]);
-    expect(log.chainBreaks).toEqual([
-      expect.objectContaining({ line: 5, kind: 'hash-mismatch', previousLine: 4, reason: expect.stringContaining('line 4 was altered') }),
-    ]);
+    expect(log.chainBreaks).toEqual([expect.objectContaining({ line: 5, kind: 'hash-mismatch', previousLine: 4, reason: expect.stringContaining('line 4 was altered') })]);
   });
 
-  it('detects an edit of a line\'s own prev_hash on that line and the next', async () => {
+  it("detects an edit of a line's own prev_hash on that line and the next", async () => {
     const { lines } = await chainedLog(6);
     const edited = [...lines];
     edited[2] = lines[2]!.replace(/"prev_hash":"(.)/, (_m, c: string) => `"prev_hash":"${c === 'a' ? 'b' : 'a'}`);
     const log = await readAuditLog(jsonl(edited));
-    expect(log.chainBreaks.map((b) => [b.line, b.kind])).toEqual([[3, 'hash-mismatch'], [4, 'hash-mismatch']]);
+    expect(log.chainBreaks.map((b) => [b.line, b.kind])).toEqual([
+      [3, 'hash-mismatch'],
+      [4, 'hash-mismatch'],
+    ]);
   });
 
   it('detects a dropped line, at the line where the gap shows', async () => {
     const { lines } = await chainedLog(10);
     const dropped = [...lines.slice(0, 4), ...lines.slice(5)];
     const log = await readAuditLog(jsonl(dropped));
-    expect(log.chainBreaks).toEqual([
-      expect.objectContaining({ line: 5, kind: 'missing', reason: expect.stringContaining('chain_seq 4 of chain') }),
-    ]);
+    expect(log.chainBreaks).toEqual([expect.objectContaining({ line: 5, kind: 'missing', reason: expect.stringContaining('chain_seq 4 of chain') })]);
   });
 
   it('detects a dropped first line', async () => {
@@ -184,7 +186,11 @@ describe('readAuditLog — tampering with a chained log', () => {
     const genesis = JSON.parse(lines[0]!);
     genesis.prev_hash = 'a'.repeat(64);
     const log = await readAuditLog(jsonl([JSON.stringify(genesis), JSON.stringify(partial), lines[2]!]));
-    expect(log.chainBreaks.map((b) => [b.line, b.kind])).toEqual([[1, 'malformed'], [2, 'malformed'], [3, 'missing']]);
+    expect(log.chainBreaks.map((b) => [b.line, b.kind])).toEqual([
+      [1, 'malformed'],
+      [2, 'malformed'],
+      [3, 'missing'],
+    ]);
   });
 
   it('verifies with the hash function it is given (e.g. Web Crypto)', async () => {

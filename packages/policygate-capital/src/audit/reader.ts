@@ -110,12 +110,7 @@ function ranges(values: number[]): string {
   return out.join(', ');
 }
 
-async function verifyChain(
-  chainId: string,
-  links: Linked[],
-  hash: (text: string) => string | Promise<string>,
-  breaks: ChainBreak[],
-): Promise<ChainSummary> {
+async function verifyChain(chainId: string, links: Linked[], hash: (text: string) => string | Promise<string>, breaks: ChainBreak[]): Promise<ChainSummary> {
   const bySeq = new Map<number, Linked>();
   let maxSeq = -1;
   let maxLine = 0;
@@ -124,14 +119,20 @@ async function verifyChain(
     const first = bySeq.get(link.seq);
     if (first) {
       breaks.push({
-        line, kind: 'duplicate', chainId, previousLine: first.entry.line,
+        line,
+        kind: 'duplicate',
+        chainId,
+        previousLine: first.entry.line,
         reason: `chain_seq ${link.seq} of chain ${chainId} already appeared on line ${first.entry.line}: a copied or forged line`,
       });
       continue;
     }
     if (link.seq < maxSeq) {
       breaks.push({
-        line, kind: 'out-of-order', chainId, previousLine: maxLine,
+        line,
+        kind: 'out-of-order',
+        chainId,
+        previousLine: maxLine,
         reason: `chain_seq ${link.seq} comes after chain_seq ${maxSeq} (line ${maxLine}) of chain ${chainId}: lines were moved`,
       });
     } else {
@@ -141,8 +142,10 @@ async function verifyChain(
     bySeq.set(link.seq, link);
     if ((link.seq === 0) !== (link.prev === null)) {
       breaks.push({
-        line, kind: 'malformed', chainId,
-        reason: link.seq === 0 ? 'chain_seq 0 (a chain\'s first line) must have prev_hash null' : `prev_hash is null but chain_seq is ${link.seq}`,
+        line,
+        kind: 'malformed',
+        chainId,
+        reason: link.seq === 0 ? "chain_seq 0 (a chain's first line) must have prev_hash null" : `prev_hash is null but chain_seq is ${link.seq}`,
       });
     }
   }
@@ -154,7 +157,9 @@ async function verifyChain(
       missing.push(s);
     } else if (missing.length) {
       breaks.push({
-        line: here.entry.line, kind: 'missing', chainId,
+        line: here.entry.line,
+        kind: 'missing',
+        chainId,
         reason: `chain_seq ${ranges(missing)} of chain ${chainId} missing before this line: lines were dropped or are unreadable`,
       });
       missing.length = 0;
@@ -172,7 +177,10 @@ async function verifyChain(
     if (seq === 0 || !prev || link.prev === null) continue;
     if ((await hashOf(seq - 1)) !== link.prev) {
       breaks.push({
-        line: link.entry.line, kind: 'hash-mismatch', chainId, previousLine: prev.entry.line,
+        line: link.entry.line,
+        kind: 'hash-mismatch',
+        chainId,
+        previousLine: prev.entry.line,
         reason: `prev_hash does not match the SHA-256 of line ${prev.entry.line} (chain_seq ${seq - 1}): line ${prev.entry.line} was altered, or this line was forged or its prev_hash altered`,
       });
     }
@@ -225,9 +233,7 @@ export async function readAuditLog(text: string, options: ReadAuditLogOptions = 
       const why = e instanceof Error ? e.message : String(e);
       errors.push({
         line,
-        reason: i === tornAt
-          ? `torn last line: no newline at the end of the file and not valid JSON (a write cut short, e.g. by a crash): ${why}`
-          : `invalid JSON: ${why}`,
+        reason: i === tornAt ? `torn last line: no newline at the end of the file and not valid JSON (a write cut short, e.g. by a crash): ${why}` : `invalid JSON: ${why}`,
       });
       continue;
     }
@@ -265,10 +271,13 @@ export async function readAuditLog(text: string, options: ReadAuditLogOptions = 
   for (const expected of options.expectedHeads ?? []) {
     const found = chains.find((c) => c.chainId === expected.chainId);
     if (!found) {
-      if (expected.seq >= 0) chainBreaks.push({ line: 0, kind: 'head-mismatch', chainId: expected.chainId, reason: `chain ${expected.chainId} is absent; its expected head is chain_seq ${expected.seq}` });
+      if (expected.seq >= 0)
+        chainBreaks.push({ line: 0, kind: 'head-mismatch', chainId: expected.chainId, reason: `chain ${expected.chainId} is absent; its expected head is chain_seq ${expected.seq}` });
     } else if (found.head.seq !== expected.seq || found.head.hash !== expected.hash) {
       chainBreaks.push({
-        line: found.headLine, kind: 'head-mismatch', chainId: expected.chainId,
+        line: found.headLine,
+        kind: 'head-mismatch',
+        chainId: expected.chainId,
         reason: `chain ${expected.chainId} ends at chain_seq ${found.head.seq} (hash ${found.head.hash?.slice(0, 12)}…), expected chain_seq ${expected.seq} (hash ${expected.hash?.slice(0, 12)}…): lines were cut off or forged at its end`,
       });
     }

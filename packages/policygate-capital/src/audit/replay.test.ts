@@ -120,7 +120,14 @@ describe('replayAuditLog', () => {
   it('matches every event of a log under its own policy', async () => {
     const { text, engine: eng } = await chainedLog(12);
     expect(await replayAuditLog(text, eng)).toEqual({
-      total: 12, matched: 12, mismatched: [], policyHashMismatches: [], badLines: [], chainBreaks: [], chained: true, ok: true,
+      total: 12,
+      matched: 12,
+      mismatched: [],
+      policyHashMismatches: [],
+      badLines: [],
+      chainBreaks: [],
+      chained: true,
+      ok: true,
     });
   });
 
@@ -132,7 +139,11 @@ describe('replayAuditLog', () => {
     expect(s).toMatchObject({ total: 5, matched: 0, mismatched: [], ok: false });
     expect(s.policyHashMismatches).toHaveLength(5);
     expect(s.policyHashMismatches[0]).toEqual({
-      line: 1, event_id: expect.any(String), policy_hash: eng.policyHash, expected: other.policyHash, decisionsMatch: true,
+      line: 1,
+      event_id: expect.any(String),
+      policy_hash: eng.policyHash,
+      expected: other.policyHash,
+      decisionsMatch: true,
     });
   });
 

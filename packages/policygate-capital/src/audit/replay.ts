@@ -99,9 +99,10 @@ export function decisionsMatch(a: Decision, b: Decision, options: CompareOptions
  * ```
  */
 export function replayEvent(event: AuditEvent, policy: Policy | PolicyEngine): [Decision, Decision] {
-  const replayed = policy instanceof PolicyEngine
-    ? policy.evaluate(event.intent, event.portfolio_state, event.market_snapshot, event.execution_state)
-    : evaluate(event.intent, policy, event.portfolio_state, event.market_snapshot, event.execution_state);
+  const replayed =
+    policy instanceof PolicyEngine
+      ? policy.evaluate(event.intent, event.portfolio_state, event.market_snapshot, event.execution_state)
+      : evaluate(event.intent, policy, event.portfolio_state, event.market_snapshot, event.execution_state);
   return [event.decision, replayed];
 }
 
@@ -159,11 +160,7 @@ export interface ReplaySummary {
  * console.log(`${summary.matched}/${summary.total} match`) // "300/300 match"
  * ```
  */
-export async function replayAuditLog(
-  text: string,
-  engine: PolicyEngine,
-  options: CompareOptions & ReadAuditLogOptions = {},
-): Promise<ReplaySummary> {
+export async function replayAuditLog(text: string, engine: PolicyEngine, options: CompareOptions & ReadAuditLogOptions = {}): Promise<ReplaySummary> {
   const log = await readAuditLog(text, options);
   const mismatched: ReplayMismatch[] = [];
   const policyHashMismatches: PolicyHashMismatch[] = [];

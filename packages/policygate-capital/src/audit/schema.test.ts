@@ -14,13 +14,13 @@ const issues = (value: unknown) => {
 };
 
 describe('AuditEventSchema', () => {
-  it("reads an event written by the Python package (100000.0, +00:00 timestamps, no chain fields)", () => {
+  it('reads an event written by the Python package (100000.0, +00:00 timestamps, no chain fields)', () => {
     const r = v.safeParse(AuditEventSchema, pyEvent());
     expect(r.success).toBe(true);
     expect(r.output).toMatchObject({ engine_version: '0.2.0', portfolio_state: { equity: 1000000 }, decision: { decision: 'DENY' } });
   });
 
-  it('reads an event with this SDK\'s chain fields', () => {
+  it("reads an event with this SDK's chain fields", () => {
     const chained = { ...pyEvent(), chain_id: '8333d855-3643-4ef7-9f55-69842b785adf', chain_seq: 3, prev_hash: 'a'.repeat(64), run_id: 'r1' };
     expect(issues(chained)).toEqual([]);
     expect(issues({ ...chained, chain_seq: 0, prev_hash: null })).toEqual([]);
@@ -38,7 +38,11 @@ describe('AuditEventSchema', () => {
     e.decision.violations[0].severity = 'LOW';
     e.portfolio_state.equity = NaN;
     e.policy_hash = 'ABC';
-    expect(issues(e).map((i) => i.path).sort()).toEqual(['decision.violations[0].severity', 'policy_hash', 'portfolio_state.equity']);
+    expect(
+      issues(e)
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['decision.violations[0].severity', 'policy_hash', 'portfolio_state.equity']);
   });
 
   it('rejects a missing required field, a bad chain_seq and an event id that is not a UUID', () => {
@@ -57,9 +61,21 @@ describe('AuditEventSchema', () => {
 describe('DecisionSchema', () => {
   it('reads a MODIFY decision with its modified intent', () => {
     const d = {
-      decision: 'MODIFY', intent_id: 'o', eval_ms: 0.1, kill_switch_triggered: false, evidence: [],
+      decision: 'MODIFY',
+      intent_id: 'o',
+      eval_ms: 0.1,
+      kill_switch_triggered: false,
+      evidence: [],
       modified_intent: { ...pyEvent().intent, qty: 25 },
-      violations: [{ rule_id: 'EXP-001', severity: 'HIGH', message: 'Position 0.2000 breaches limit 0.0500.', inputs: { max_position_pct: 0.05 }, computed: { allowed_qty: 25, new_position_pct: 0.2, requested_qty: 100 } }],
+      violations: [
+        {
+          rule_id: 'EXP-001',
+          severity: 'HIGH',
+          message: 'Position 0.2000 breaches limit 0.0500.',
+          inputs: { max_position_pct: 0.05 },
+          computed: { allowed_qty: 25, new_position_pct: 0.2, requested_qty: 100 },
+        },
+      ],
     };
     expect(v.safeParse(DecisionSchema, d).success).toBe(true);
     expect(v.safeParse(DecisionSchema, { ...d, decision: 'MAYBE' }).success).toBe(false);

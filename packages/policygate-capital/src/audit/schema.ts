@@ -15,30 +15,25 @@ import {
 } from '../model/schemas.js';
 import type { Decision } from '../engine/types.js';
 
-const EVIDENCE_METRICS = [
-  'daily_return',
-  'drawdown',
-  'new_position_pct',
-  'gross_exposure_x',
-  'net_exposure_x',
-  'order_qty',
-  'order_notional',
-  'limit_price_deviation',
-  'price_age_seconds',
-] as const;
+const EVIDENCE_METRICS = ['daily_return', 'drawdown', 'new_position_pct', 'gross_exposure_x', 'net_exposure_x', 'order_qty', 'order_notional', 'limit_price_deviation', 'price_age_seconds'] as const;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Any RFC 4122 UUID, lowercase or uppercase (Python writes `uuid4()`, we write `crypto.randomUUID()`). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const sha256Hex = () => v.pipe(str(), v.regex(SHA256_HEX, (i) => `must be a lowercase hex SHA-256 (64 characters), got ${i.received}`));
-const uuid = () => v.pipe(str(), v.regex(UUID, (i) => `must be a UUID, got ${i.received}`));
+const sha256Hex = () =>
+  v.pipe(
+    str(),
+    v.regex(SHA256_HEX, (i) => `must be a lowercase hex SHA-256 (64 characters), got ${i.received}`),
+  );
+const uuid = () =>
+  v.pipe(
+    str(),
+    v.regex(UUID, (i) => `must be a UUID, got ${i.received}`),
+  );
 
 /** A JSON scalar, as a violation's `inputs` hold them (limits, a symbol, a strategy id, a flag). */
-const JsonScalarSchema = v.union(
-  [finiteNumber(), str(), v.boolean(), v.null()],
-  (i) => `must be a finite number, a string, a boolean or null, got ${i.received}`,
-);
+const JsonScalarSchema = v.union([finiteNumber(), str(), v.boolean(), v.null()], (i) => `must be a finite number, a string, a boolean or null, got ${i.received}`);
 
 /**
  * Schema of a Violation: `{rule_id, severity, message, inputs, computed}`.

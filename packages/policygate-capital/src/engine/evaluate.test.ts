@@ -98,7 +98,15 @@ describe('evaluate: each rule at its boundary', () => {
     const at = run(policyWith(), intent(), pf);
     expect(ids(at)).toEqual(['LOSS-001']);
     expect(at.violations[0]!.message).toBe('Daily loss -0.0200 breaches limit -0.0200.');
-    expect(ids(run(policyWith((p) => (p.limits.loss.daily_loss_limit_pct = nextUp(0.02))), intent(), pf))).toEqual([]);
+    expect(
+      ids(
+        run(
+          policyWith((p) => (p.limits.loss.daily_loss_limit_pct = nextUp(0.02))),
+          intent(),
+          pf,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('LOSS-002 fires at drawdown == limit, not one ulp below', () => {
@@ -107,7 +115,15 @@ describe('evaluate: each rule at its boundary', () => {
     expect(ids(at)).toEqual(['LOSS-002']);
     expect(at.violations[0]).toMatchObject({ severity: 'CRIT', message: 'Drawdown 0.0500 breaches limit 0.0500.', computed: { drawdown: 0.05 } });
     expect(at.kill_switch_triggered).toBe(true);
-    expect(ids(run(policyWith((p) => (p.limits.loss.max_drawdown_pct = nextUp(0.05))), intent(), pf))).toEqual([]);
+    expect(
+      ids(
+        run(
+          policyWith((p) => (p.limits.loss.max_drawdown_pct = nextUp(0.05))),
+          intent(),
+          pf,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('EXEC-001 fires at count == limit, not at limit − 1', () => {
@@ -135,7 +151,10 @@ describe('evaluate: each rule at its boundary', () => {
   it('EXP-001 does not fire at new_position_pct == limit, fires one ulp over', () => {
     // 50 × 200 / 100000 = 0.1 exactly as a double.
     expect(ids(run(policyWith(), intent({ qty: 50 })))).toEqual([]);
-    const d = run(policyWith((p) => (p.limits.exposure.max_position_pct = nextDown(0.1))), intent({ qty: 50 }));
+    const d = run(
+      policyWith((p) => (p.limits.exposure.max_position_pct = nextDown(0.1))),
+      intent({ qty: 50 }),
+    );
     expect(ids(d)).toEqual(['EXP-001']);
   });
 
@@ -167,25 +186,30 @@ describe('evaluate: each rule at its boundary', () => {
   });
 
   it('KILL-001 denies everything while the switch is active, and trips on any listed rule', () => {
-    const d = run(policyWith((p) => (p.limits.kill_switch.trip_on_rules = ['KILL-001'])), intent(), portfolio(), market(), { kill_switch_active: true });
-    expect(d.violations).toEqual([
-      { rule_id: 'KILL-001', severity: 'CRIT', message: 'Kill switch is active — all orders denied.', inputs: { kill_switch_active: true }, computed: {} },
-    ]);
+    const d = run(
+      policyWith((p) => (p.limits.kill_switch.trip_on_rules = ['KILL-001'])),
+      intent(),
+      portfolio(),
+      market(),
+      { kill_switch_active: true },
+    );
+    expect(d.violations).toEqual([{ rule_id: 'KILL-001', severity: 'CRIT', message: 'Kill switch is active — all orders denied.', inputs: { kill_switch_active: true }, computed: {} }]);
     expect(d.decision).toBe('DENY');
     expect(d.kill_switch_triggered).toBe(true);
-    const exp = run(policyWith((p) => (p.limits.kill_switch.trip_on_rules = ['EXP-001'])), intent({ qty: 100 }));
+    const exp = run(
+      policyWith((p) => (p.limits.kill_switch.trip_on_rules = ['EXP-001'])),
+      intent({ qty: 100 }),
+    );
     expect(exp.decision).toBe('MODIFY');
     expect(exp.kill_switch_triggered).toBe(true);
   });
 
   it('reports rules in the fixed order', () => {
-    const d = run(
-      policyWith(),
-      intent({ qty: 10000 }),
-      portfolio({ equity: 90000, start_of_day_equity: 100000, peak_equity: 100000 }),
-      market(),
-      { kill_switch_active: true, orders_last_60s_global: 50, orders_last_60s_by_strategy: { momentum_v1: 50 } },
-    );
+    const d = run(policyWith(), intent({ qty: 10000 }), portfolio({ equity: 90000, start_of_day_equity: 100000, peak_equity: 100000 }), market(), {
+      kill_switch_active: true,
+      orders_last_60s_global: 50,
+      orders_last_60s_by_strategy: { momentum_v1: 50 },
+    });
     expect(ids(d)).toEqual(['KILL-001', 'LOSS-001', 'LOSS-002', 'EXEC-001', 'EXEC-002', 'EXP-001', 'EXP-002', 'EXP-003']);
   });
 });
@@ -318,9 +342,7 @@ describe('evaluate: prices (SYS-001, fail closed)', () => {
   ])('denies a %s price for the intent symbol', (_, prices) => {
     const d = run(policyWith(), intent(), portfolio(), market(prices as Record<string, number>));
     expect(d).toMatchObject({ decision: 'DENY', evidence: [], kill_switch_triggered: false, modified_intent: null });
-    expect(d.violations).toEqual([
-      { rule_id: 'SYS-001', severity: 'CRIT', message: "Missing or invalid price for symbol 'AAPL'.", inputs: { symbol: 'AAPL' }, computed: {} },
-    ]);
+    expect(d.violations).toEqual([{ rule_id: 'SYS-001', severity: 'CRIT', message: "Missing or invalid price for symbol 'AAPL'.", inputs: { symbol: 'AAPL' }, computed: {} }]);
   });
 
   it('denies when a held symbol has no price (the Python package ignores it: fail open)', () => {

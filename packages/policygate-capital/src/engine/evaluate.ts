@@ -1,7 +1,7 @@
 // Evaluation (docs: /docs/semantics/): SYS-001, unreadable timestamps, SYS-003, metrics, the rules in
 // order, the evidence, the kill-switch flag and the decision. Pure and deterministic; never throws
 // (errors are decisions: SYS-002).
-import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState, } from '../model/schemas.js';
+import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
 import { pyRound } from '../util/py-round.js';
@@ -182,21 +182,13 @@ function decideChecked(
   return decideFromMetrics(compiled, intent, limits, metrics, equity, counts);
 }
 
-
 /**
  * From computed metrics: the rules in order, the evidence, the
  * kill-switch flag and the decision. Shared by `evaluate` and the stateful `PolicyGate`, which keeps
  * its metrics incrementally; throws on a non-finite metric (callers turn that into SYS-002).
  * Internal: not exported from the package.
  */
-export function decideFromMetrics(
-  compiled: CompiledPolicy,
-  intent: OrderIntent,
-  limits: ResolvedLimits,
-  metrics: Metrics,
-  equity: number,
-  counts: ExecutionCounts,
-): Decision {
+export function decideFromMetrics(compiled: CompiledPolicy, intent: OrderIntent, limits: ResolvedLimits, metrics: Metrics, equity: number, counts: ExecutionCounts): Decision {
   // x - x is 0 for finite x and NaN otherwise: one subtraction per metric on the hot path.
   if (metrics.dailyReturn - metrics.dailyReturn !== 0) throw new Error('daily_return is not finite');
   if (metrics.drawdown - metrics.drawdown !== 0) throw new Error('drawdown is not finite');
@@ -263,14 +255,7 @@ function orderEvidence(evidence: Evidence[], intent: OrderIntent, limits: Resolv
   if (compiled.maxPriceAgeSeconds !== null && priceAge !== null) evidence.push({ metric: 'price_age_seconds', value: r6(priceAge), limit: compiled.priceAgeEvidence });
 }
 
-function decide(
-  compiled: CompiledPolicy | Error,
-  intent: OrderIntent,
-  portfolio: PortfolioState,
-  market: MarketSnapshot,
-  execution: ExecutionStateInput,
-  scratch: Scratch,
-): Decision {
+function decide(compiled: CompiledPolicy | Error, intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, execution: ExecutionStateInput, scratch: Scratch): Decision {
   const intentId = safeIntentId(intent);
   const m = compiled instanceof Error || !compiled.multiplied ? null : compiled.instruments;
   const priced: Priced = { price: undefined, holdings: scratch.perCall };
@@ -309,13 +294,7 @@ const EMPTY_EXECUTION: ExecutionStateInput = Object.freeze({});
  * if (d.decision === 'MODIFY') send(d.modified_intent)
  * ```
  */
-export function evaluate(
-  intent: OrderIntent,
-  policy: Policy,
-  portfolio: PortfolioState,
-  market: MarketSnapshot,
-  execution: ExecutionStateInput = EMPTY_EXECUTION,
-): Decision {
+export function evaluate(intent: OrderIntent, policy: Policy, portfolio: PortfolioState, market: MarketSnapshot, execution: ExecutionStateInput = EMPTY_EXECUTION): Decision {
   return evaluateCompiled(safeCompile(policy), intent, portfolio, market, execution);
 }
 

@@ -356,8 +356,7 @@ export function metricsFromSums(
 }
 
 /** False when a sum in `m` is NaN: a compensated sum that could not certify its rounding (or an overflow). */
-export const certified = (m: Metrics): boolean =>
-  m.grossBefore === m.grossBefore && m.grossAfter === m.grossAfter && m.netBefore === m.netBefore && m.netAfter === m.netAfter;
+export const certified = (m: Metrics): boolean => m.grossBefore === m.grossBefore && m.grossAfter === m.grossAfter && m.netBefore === m.netBefore && m.netAfter === m.netAfter;
 
 /**
  * The current (signed) quantity of `symbol`: 0 when not held. Throws when the holding is there

@@ -6,8 +6,15 @@ import { PolicyEngine } from './policy-engine.js';
 
 const text = readFileSync(new URL('../../../../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 const intent = {
-  intent_id: 'order-001', timestamp: '2026-02-18T00:00:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1',
-  instrument: { symbol: 'AAPL', asset_class: 'equity' as const }, side: 'buy' as const, order_type: 'market' as const, qty: 100, limit_price: null,
+  intent_id: 'order-001',
+  timestamp: '2026-02-18T00:00:00Z',
+  strategy_id: 'momentum_v1',
+  account_id: 'acct_1',
+  instrument: { symbol: 'AAPL', asset_class: 'equity' as const },
+  side: 'buy' as const,
+  order_type: 'market' as const,
+  qty: 100,
+  limit_price: null,
 };
 const portfolio = { equity: 100000, start_of_day_equity: 100000, peak_equity: 100000, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 };
 const market = { timestamp: '2026-02-18T00:00:00Z', prices: { AAPL: 200 } };

@@ -59,12 +59,7 @@ export class PolicyEngine {
   /**
    * Evaluates one order (see {@link evaluate}). `execution` defaults to the empty state. Never throws.
    */
-  evaluate(
-    intent: OrderIntent,
-    portfolio: PortfolioState,
-    market: MarketSnapshot,
-    execution?: ExecutionStateInput,
-  ): Decision {
+  evaluate(intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, execution?: ExecutionStateInput): Decision {
     return evaluateCompiled(this.#compiled, intent, portfolio, market, execution, this.#scratch);
   }
 }

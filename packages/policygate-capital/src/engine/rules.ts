@@ -57,8 +57,7 @@ export function orderFigures(intent: OrderIntent, price: number, multiplier: num
  * True when a position moves from `current` to `next` only by shrinking: not flat before, smaller
  * after, and not across zero (reduce-only halts).
  */
-export const onlyReduces = (current: number, next: number): boolean =>
-  current !== 0 && Math.abs(next) < Math.abs(current) && (next === 0 || next > 0 === current > 0);
+export const onlyReduces = (current: number, next: number): boolean => current !== 0 && Math.abs(next) < Math.abs(current) && (next === 0 || next > 0 === current > 0);
 
 /** `x` is a whole number of `lot`s, within the tolerance that absorbs binary rounding (never half a lot). */
 export function wholeLots(x: number, lot: number): boolean {
@@ -205,9 +204,7 @@ export const priceCollar: Rule = ({ intent, order, metrics, limits }) => {
 /** ORD-004 (v0.2): the symbol is on the restricted list (exact, case-sensitive). */
 export const restrictedSymbol: Rule = ({ intent, limits }) => {
   const symbol = intent.instrument.symbol;
-  return limits.order?.restricted.has(symbol)
-    ? { rule_id: 'ORD-004', severity: 'CRIT', message: `Symbol '${symbol}' is restricted.`, inputs: { symbol }, computed: {} }
-    : undefined;
+  return limits.order?.restricted.has(symbol) ? { rule_id: 'ORD-004', severity: 'CRIT', message: `Symbol '${symbol}' is restricted.`, inputs: { symbol }, computed: {} } : undefined;
 };
 
 /** ORD-005 (v0.2): the qty is not a whole number of the instrument's lots. */

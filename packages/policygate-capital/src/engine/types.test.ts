@@ -17,7 +17,17 @@ function sentQty(d: Decision): number | null {
 describe('Decision', () => {
   it('narrows on `decision`: MODIFY has its modified intent, ALLOW and DENY have null', () => {
     const base = { intent_id: 'o', violations: [], evidence: [], eval_ms: 0, kill_switch_triggered: false };
-    const intent = { intent_id: 'o', timestamp: '2026-02-18T00:00:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'AAPL', asset_class: 'equity' as const }, side: 'buy' as const, order_type: 'market' as const, qty: 25, limit_price: null };
+    const intent = {
+      intent_id: 'o',
+      timestamp: '2026-02-18T00:00:00Z',
+      strategy_id: 's',
+      account_id: 'a',
+      instrument: { symbol: 'AAPL', asset_class: 'equity' as const },
+      side: 'buy' as const,
+      order_type: 'market' as const,
+      qty: 25,
+      limit_price: null,
+    };
     expect(sentQty({ ...base, decision: 'MODIFY', modified_intent: intent })).toBe(25);
     expect(() => sentQty({ ...base, decision: 'DENY', modified_intent: null })).toThrow(TypeError);
     // @ts-expect-error a MODIFY must carry its modified intent

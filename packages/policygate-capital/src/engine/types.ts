@@ -17,16 +17,7 @@ export interface Violation {
 }
 
 /** The metrics of the evidence: the five of v0.1, then the v0.2 order and market-data figures when their limit is set. */
-export type EvidenceMetric =
-  | 'daily_return'
-  | 'drawdown'
-  | 'new_position_pct'
-  | 'gross_exposure_x'
-  | 'net_exposure_x'
-  | 'order_qty'
-  | 'order_notional'
-  | 'limit_price_deviation'
-  | 'price_age_seconds';
+export type EvidenceMetric = 'daily_return' | 'drawdown' | 'new_position_pct' | 'gross_exposure_x' | 'net_exposure_x' | 'order_qty' | 'order_notional' | 'limit_price_deviation' | 'price_age_seconds';
 
 /**
  * One metric against its (resolved) limit, both rounded to 6 decimals. `limit` null = unchecked;

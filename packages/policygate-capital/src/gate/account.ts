@@ -46,7 +46,7 @@ export class Account {
     return {
       equity,
       start_of_day_equity: update.start_of_day_equity ?? f.start_of_day_equity,
-      peak_equity: update.peak_equity ?? (equity > f.peak_equity ? equity : f.peak_equity),
+      peak_equity: update.peak_equity ?? Math.max(equity, f.peak_equity),
       realized_pnl_today: update.realized_pnl_today ?? f.realized_pnl_today,
       unrealized_pnl: update.unrealized_pnl ?? f.unrealized_pnl,
     };

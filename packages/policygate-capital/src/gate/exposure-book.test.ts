@@ -63,10 +63,26 @@ describe('ExposureBook', () => {
     book.setQty('B', -7);
     book.setQty('C', 1e15);
     // Selling all of C: the other holdings' sums plus a zero term.
-    expect(book.grossAfter(1e15 * 0.3, 0)).toBe(new ExactSum().add(3 * 0.1).add(7 * 0.2).value());
-    expect(book.netAfter(1e15 * 0.3, 0)).toBe(new ExactSum().add(3 * 0.1).add(-7 * 0.2).value());
+    expect(book.grossAfter(1e15 * 0.3, 0)).toBe(
+      new ExactSum()
+        .add(3 * 0.1)
+        .add(7 * 0.2)
+        .value(),
+    );
+    expect(book.netAfter(1e15 * 0.3, 0)).toBe(
+      new ExactSum()
+        .add(3 * 0.1)
+        .add(-7 * 0.2)
+        .value(),
+    );
     // Buying 1 more A.
-    expect(book.grossAfter(3 * 0.1, 4 * 0.1)).toBe(new ExactSum().add(4 * 0.1).add(7 * 0.2).add(1e15 * 0.3).value());
+    expect(book.grossAfter(3 * 0.1, 4 * 0.1)).toBe(
+      new ExactSum()
+        .add(4 * 0.1)
+        .add(7 * 0.2)
+        .add(1e15 * 0.3)
+        .value(),
+    );
   });
 
   it('gives every after-trade sum bit-identical to an exact sum from scratch (certified fast path or exact)', () => {
@@ -116,7 +132,12 @@ describe('ExposureBook', () => {
   });
 
   it('values every holding as (q × p) × multiplier, as evaluate does (policy DSL v0.2 instruments)', () => {
-    const book = new ExposureBook(new Map([['ES', { multiplier: 50, lotSize: 1 }], ['__proto__', { multiplier: 0.1, lotSize: null }]]));
+    const book = new ExposureBook(
+      new Map([
+        ['ES', { multiplier: 50, lotSize: 1 }],
+        ['__proto__', { multiplier: 0.1, lotSize: null }],
+      ]),
+    );
     book.setPrice('ES', 5012.25);
     book.setPrice('__proto__', 3.3);
     book.setPrice('A', 7);
@@ -132,7 +153,28 @@ describe('ExposureBook', () => {
     }
     expect(book.grossBefore()).toBe(gross.value());
     expect(book.netBefore()).toBe(net.value());
-    const m = book.exposureInto({ dailyReturn: 0, drawdown: 0, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0, grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0 }, 'ES', 'buy', 1, 5012.25, 1e6);
+    const m = book.exposureInto(
+      {
+        dailyReturn: 0,
+        drawdown: 0,
+        price: 0,
+        multiplier: 1,
+        currentQty: 0,
+        newQty: 0,
+        newPositionPct: 0,
+        grossBefore: 0,
+        grossAfter: 0,
+        netBefore: 0,
+        netAfter: 0,
+        grossExposureX: 0,
+        netExposureX: 0,
+      },
+      'ES',
+      'buy',
+      1,
+      5012.25,
+      1e6,
+    );
     expect(m.multiplier).toBe(50);
     expect(m.newPositionPct).toBe(Math.abs(-2 * 5012.25 * 50) / 1e6);
   });

@@ -26,7 +26,21 @@ function input(over: Partial<MaxQtyInput> = {}): MaxQtyInput {
   book.setPrice('AAPL', 200);
   book.setPrice('MSFT', 400);
   book.setQty('MSFT', 100); // 40,000 gross
-  return { symbol: 'AAPL', side: 'buy', lot: 1, price: 200, unpriced: false, compiled, exposure: book, equity: 100_000, dailyReturn: 0, drawdown: 0, counts: calm, timestamp: '2026-02-18T14:00:00Z', ...over };
+  return {
+    symbol: 'AAPL',
+    side: 'buy',
+    lot: 1,
+    price: 200,
+    unpriced: false,
+    compiled,
+    exposure: book,
+    equity: 100_000,
+    dailyReturn: 0,
+    drawdown: 0,
+    counts: calm,
+    timestamp: '2026-02-18T14:00:00Z',
+    ...over,
+  };
 }
 
 describe('solveMaxQty', () => {

@@ -147,8 +147,19 @@ export function solveMaxQty(input: MaxQtyInput): MaxQty {
     limit_price: limitPrice ?? null,
   };
   const metrics = {
-    dailyReturn: input.dailyReturn, drawdown: input.drawdown, price: 0, multiplier: 1, currentQty: 0, newQty: 0, newPositionPct: 0,
-    grossBefore: 0, grossAfter: 0, netBefore: 0, netAfter: 0, grossExposureX: 0, netExposureX: 0,
+    dailyReturn: input.dailyReturn,
+    drawdown: input.drawdown,
+    price: 0,
+    multiplier: 1,
+    currentQty: 0,
+    newQty: 0,
+    newPositionPct: 0,
+    grossBefore: 0,
+    grossAfter: 0,
+    netBefore: 0,
+    netAfter: 0,
+    grossExposureX: 0,
+    netExposureX: 0,
   } satisfies Metrics;
   const lotSize = compiled.instruments.get(symbol)?.lotSize ?? null;
   const ctx = (qty: number): RuleContext => {
@@ -201,12 +212,17 @@ export function solveMaxQty(input: MaxQtyInput): MaxQty {
   const qty = grid(k);
   const binding = fires(grid(k + 1)) ?? fires(qty + lot) ?? null;
   const limit =
-    binding === 'ORD-001' ? o!.max_order_qty
-    : binding === 'ORD-002' ? o!.max_order_notional
-    : binding === 'EXP-001' ? ex.max_position_pct
-    : binding === 'EXP-002' ? ex.max_gross_exposure_x
-    : binding === 'EXP-003' ? ex.max_net_exposure_x
-    : null;
+    binding === 'ORD-001'
+      ? o!.max_order_qty
+      : binding === 'ORD-002'
+        ? o!.max_order_notional
+        : binding === 'EXP-001'
+          ? ex.max_position_pct
+          : binding === 'EXP-002'
+            ? ex.max_gross_exposure_x
+            : binding === 'EXP-003'
+              ? ex.max_net_exposure_x
+              : null;
 
   // The rules that deny the answer whatever its size, as a check of it (of one lot when it is 0) would.
   const at = qty > 0 ? qty : lot;

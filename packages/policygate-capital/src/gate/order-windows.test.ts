@@ -11,11 +11,11 @@ describe('OrderWindows', () => {
     w.add(T0, 'a');
     w.add(T0 + 10 * SECOND, 'b');
     expect(w.globalCount(T0 + 60 * SECOND - 1)).toBe(2);
-    expect((w.strategyWindow(T0 + 60 * SECOND - 1, 'a')?.size ?? 0)).toBe(1);
+    expect(w.strategyWindow(T0 + 60 * SECOND - 1, 'a')?.size ?? 0).toBe(1);
     expect(w.globalCount(T0 + 60 * SECOND)).toBe(1); // the order at T0 left at exactly 60 s
-    expect((w.strategyWindow(T0 + 60 * SECOND, 'a')?.size ?? 0)).toBe(0);
-    expect((w.strategyWindow(T0 + 60 * SECOND, 'b')?.size ?? 0)).toBe(1);
-    expect((w.strategyWindow(T0, 'never')?.size ?? 0)).toBe(0);
+    expect(w.strategyWindow(T0 + 60 * SECOND, 'a')?.size ?? 0).toBe(0);
+    expect(w.strategyWindow(T0 + 60 * SECOND, 'b')?.size ?? 0).toBe(1);
+    expect(w.strategyWindow(T0, 'never')?.size ?? 0).toBe(0);
   });
 
   it('keeps only strategies with orders in the window (ids are caller data), with __proto__ a key like any other', () => {

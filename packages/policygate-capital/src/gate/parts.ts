@@ -97,7 +97,10 @@ export function restoredParts(parts: GateParts, state: GateState): GateParts {
     clock: new GateClock(state.clock),
     windows: OrderWindows.fromEntries(state.orders, state.pending),
     kill: KillSwitch.fromState(killSwitchConfig(parts.compiled.policy, parts.compiled.tripOn), state.killSwitch, state.violations),
-    recent: RecentOrders.fromOrders(parts.recent.retainUs, state.recent.map((o) => [parseTimestampUs(o.timestamp), Object.freeze({ ...o })] as const)),
+    recent: RecentOrders.fromOrders(
+      parts.recent.retainUs,
+      state.recent.map((o) => [parseTimestampUs(o.timestamp), Object.freeze({ ...o })] as const),
+    ),
   };
 }
 

@@ -53,8 +53,7 @@ const policyParams: fc.Arbitrary<PolicyParams> = fc.record({
 });
 
 function policyYaml(p: PolicyParams): string {
-  const section = (position: number) =>
-    `exposure: { max_position_pct: ${position}, max_gross_exposure_x: ${p.gross}, max_net_exposure_x: ${p.net ?? 'null'} }`;
+  const section = (position: number) => `exposure: { max_position_pct: ${position}, max_gross_exposure_x: ${p.gross}, max_net_exposure_x: ${p.net ?? 'null'} }`;
   return `version: "0.1"
 defaults: { mode: ${p.mode}, decision: ${p.decision} }
 limits:
@@ -120,7 +119,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
         { weight: 1, arbitrary: fc.integer({ min: -30_000, max: -1 }) },
       ),
       extraUs: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 999 }) }),
-      badTs: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))).chain((b) => (b ? fc.boolean() : fc.constant(false))), // ~1 in 8
+      badTs: fc
+        .boolean()
+        .chain((b) => (b ? fc.boolean() : fc.constant(false)))
+        .chain((b) => (b ? fc.boolean() : fc.constant(false))), // ~1 in 8
       symbol,
       side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
       qty: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.001, max: 400, noNaN: true })),
@@ -320,50 +322,43 @@ describe('PolicyGate on random streams', () => {
 
   it('maxQty is consistent with check: exactly qty has no exposure violation, qty + lot breaks the binding rule', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        scenario,
-        symbol,
-        fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
-        fc.constantFrom(1, 0.01, 1e-8),
-        fc.constantFrom(...STRATEGIES),
-        async (s, sym, side, lot, strategy) => {
-          const engine = await engineFor(s.policy);
-          const gate = new PolicyGate(engine, { portfolio: s.portfolio, market: { timestamp: iso(T0_US), prices: s.prices } });
-          let wall = T0_US;
-          for (const o of s.ops.slice(0, 8)) {
-            if (o.kind === 'check') {
-              wall += Math.max(0, o.dtMs) * 1000;
-              gate.check(intentOf({ ...o, badTs: false }, wall));
-            } else mutate(gate, o, iso(wall));
-          }
-          const r = gate.maxQty(sym, side, undefined, { strategyId: strategy, lot });
-          if (r.blockedBy.includes('SYS-001')) {
-            expect(r.qty).toBe(0);
-            return;
-          }
-          expect(r.binding).not.toBeNull();
-          const probe = (qty: number) => {
-            const g = PolicyGate.restore(engine, gate.snapshot());
-            const intent: OrderIntent = {
-              intent_id: 'probe',
-              timestamp: gate.clock ?? iso(T0_US),
-              strategy_id: strategy,
-              account_id: 'acct',
-              instrument: { symbol: sym, asset_class: 'equity' },
-              side,
-              order_type: 'market',
-              qty,
-              limit_price: null,
-            };
-            return g.check(intent).violations.map((v) => v.rule_id);
+      fc.asyncProperty(scenario, symbol, fc.constantFrom<'buy' | 'sell'>('buy', 'sell'), fc.constantFrom(1, 0.01, 1e-8), fc.constantFrom(...STRATEGIES), async (s, sym, side, lot, strategy) => {
+        const engine = await engineFor(s.policy);
+        const gate = new PolicyGate(engine, { portfolio: s.portfolio, market: { timestamp: iso(T0_US), prices: s.prices } });
+        let wall = T0_US;
+        for (const o of s.ops.slice(0, 8)) {
+          if (o.kind === 'check') {
+            wall += Math.max(0, o.dtMs) * 1000;
+            gate.check(intentOf({ ...o, badTs: false }, wall));
+          } else mutate(gate, o, iso(wall));
+        }
+        const r = gate.maxQty(sym, side, undefined, { strategyId: strategy, lot });
+        if (r.blockedBy.includes('SYS-001')) {
+          expect(r.qty).toBe(0);
+          return;
+        }
+        expect(r.binding).not.toBeNull();
+        const probe = (qty: number) => {
+          const g = PolicyGate.restore(engine, gate.snapshot());
+          const intent: OrderIntent = {
+            intent_id: 'probe',
+            timestamp: gate.clock ?? iso(T0_US),
+            strategy_id: strategy,
+            account_id: 'acct',
+            instrument: { symbol: sym, asset_class: 'equity' },
+            side,
+            order_type: 'market',
+            qty,
+            limit_price: null,
           };
-          if (r.qty > 0) expect(probe(r.qty).filter((id) => id.startsWith('EXP-'))).toEqual([]);
-          expect(probe(r.qty + lot)).toContain(r.binding);
-          // And the non-size rules it reports are the ones a check would hit.
-          const hit = probe(r.qty > 0 ? r.qty : lot).filter((id) => !id.startsWith('EXP-'));
-          expect(hit).toEqual(r.blockedBy);
-        },
-      ),
+          return g.check(intent).violations.map((v) => v.rule_id);
+        };
+        if (r.qty > 0) expect(probe(r.qty).filter((id) => id.startsWith('EXP-'))).toEqual([]);
+        expect(probe(r.qty + lot)).toContain(r.binding);
+        // And the non-size rules it reports are the ones a check would hit.
+        const hit = probe(r.qty > 0 ? r.qty : lot).filter((id) => !id.startsWith('EXP-'));
+        expect(hit).toEqual(r.blockedBy);
+      }),
       RUNS,
     );
   });

@@ -16,18 +16,20 @@ const T0 = Date.UTC(2026, 1, 18, 14, 30);
 /** RFC 3339 for T0 + `s` seconds, as the gate writes it (no fraction on whole seconds). */
 const at = (s: number) => new Date(T0 + s * 1000).toISOString().replace('.000Z', 'Z');
 
-function policyYaml(o: {
-  mode?: 'enforce' | 'monitor';
-  decision?: 'deny' | 'allow';
-  global?: number;
-  perStrategy?: number;
-  tripOn?: string[];
-  tripAfter?: number;
-  windowS?: number;
-  position?: number;
-  gross?: number;
-  net?: number | null;
-} = {}): string {
+function policyYaml(
+  o: {
+    mode?: 'enforce' | 'monitor';
+    decision?: 'deny' | 'allow';
+    global?: number;
+    perStrategy?: number;
+    tripOn?: string[];
+    tripAfter?: number;
+    windowS?: number;
+    position?: number;
+    gross?: number;
+    net?: number | null;
+  } = {},
+): string {
   return `version: "0.1"
 defaults: { mode: ${o.mode ?? 'enforce'}, decision: ${o.decision ?? 'deny'} }
 limits:
@@ -339,14 +341,8 @@ describe('positions, marks and equity', () => {
       }
       throw new Error('did not throw');
     };
-    expect(issues(() => gate.applyFill({ symbol: 'AAPL', side: 'buy', qty: 0, price: Number.NaN }))).toEqual([
-      'qty: must be > 0, got 0',
-      'price: must be a number, got NaN',
-    ]);
-    expect(issues(() => gate.applyFill({ symbol: 'AAPL', side: 'hold', qty: 1, price: 1, extra: 1 } as never))).toEqual([
-      'side: must be buy or sell, got "hold"',
-      'extra: unknown field',
-    ]);
+    expect(issues(() => gate.applyFill({ symbol: 'AAPL', side: 'buy', qty: 0, price: Number.NaN }))).toEqual(['qty: must be > 0, got 0', 'price: must be a number, got NaN']);
+    expect(issues(() => gate.applyFill({ symbol: 'AAPL', side: 'hold', qty: 1, price: 1, extra: 1 } as never))).toEqual(['side: must be buy or sell, got "hold"', 'extra: unknown field']);
     expect(issues(() => gate.updatePrices({ AAPL: Infinity }))).toEqual(['AAPL: must be a finite number, got Infinity']);
     expect(issues(() => gate.updateEquity({ equity: -1 }))).toEqual(['equity: must be > 0, got -1']);
     expect(issues(() => new PolicyGate(gate.engine, { portfolio: { equity: 1 } as never }))).toContain('start_of_day_equity: missing required field');

@@ -140,7 +140,10 @@ const check: fc.Arbitrary<Check> = fc.record({
     { weight: 3, arbitrary: fc.integer({ min: 0, max: 20_000 }) },
     { weight: 1, arbitrary: fc.integer({ min: -15_000, max: -1 }) },
   ),
-  badTs: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))).chain((b) => (b ? fc.boolean() : fc.constant(false))),
+  badTs: fc
+    .boolean()
+    .chain((b) => (b ? fc.boolean() : fc.constant(false)))
+    .chain((b) => (b ? fc.boolean() : fc.constant(false))),
   symbol,
   side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
   // A few sizes, so that the same order comes again (EXEC-003); odd lots and fractions now and then.
@@ -156,7 +159,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 12, arbitrary: check },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('fill' as const), symbol, side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'), qty: fc.integer({ min: 1, max: 100 }), price: fc.double({ min: 1, max: 500, noNaN: true }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('fill' as const),
+      symbol,
+      side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+      qty: fc.integer({ min: 1, max: 100 }),
+      price: fc.double({ min: 1, max: 500, noNaN: true }),
+    }),
   },
   {
     weight: 2,

@@ -61,8 +61,28 @@ describe('RecentOrders', () => {
     const none = new RecentOrders(0);
     none.add(T0, order('a', T0));
     expect(none.size).toBe(0);
-    const intent = { intent_id: 'i', timestamp: '2026-02-18T14:00:00Z', strategy_id: 's', account_id: 'a', instrument: { symbol: 'X', asset_class: 'equity' as const }, side: 'buy' as const, order_type: 'market' as const, qty: 5, limit_price: null };
-    expect(recentOrderOf(intent, 3)).toEqual({ intent_id: 'i', timestamp: '2026-02-18T14:00:00Z', account_id: 'a', strategy_id: 's', symbol: 'X', side: 'buy', order_type: 'market', qty: 3, limit_price: null });
+    const intent = {
+      intent_id: 'i',
+      timestamp: '2026-02-18T14:00:00Z',
+      strategy_id: 's',
+      account_id: 'a',
+      instrument: { symbol: 'X', asset_class: 'equity' as const },
+      side: 'buy' as const,
+      order_type: 'market' as const,
+      qty: 5,
+      limit_price: null,
+    };
+    expect(recentOrderOf(intent, 3)).toEqual({
+      intent_id: 'i',
+      timestamp: '2026-02-18T14:00:00Z',
+      account_id: 'a',
+      strategy_id: 's',
+      symbol: 'X',
+      side: 'buy',
+      order_type: 'market',
+      qty: 3,
+      limit_price: null,
+    });
     expect(recentOrderOf({ ...intent, qty: NaN }, NaN)).toBeUndefined();
     expect(recentOrderOf({ ...intent, account_id: 5 as unknown as string }, 5)).toBeUndefined();
   });

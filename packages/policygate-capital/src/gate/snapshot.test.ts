@@ -16,7 +16,15 @@ function state(over: Partial<GateState> = {}): GateState {
     orders: [[T('2026-02-18T14:00:01Z'), 'momentum_v1']],
     pending: [['o-2', T('2026-02-18T14:00:02.5Z'), '__proto__', null]],
     violations: [[T('2026-02-18T14:00:03Z'), 'EXP-001']],
-    killSwitch: { active: false, tripped_at: null, reason: null, history: [{ event: 'trip', at: null, reason: 'x', intent_id: null }, { event: 'reset', at: '2026-02-18T14:00:04Z', reason: 'ok', intent_id: null }] },
+    killSwitch: {
+      active: false,
+      tripped_at: null,
+      reason: null,
+      history: [
+        { event: 'trip', at: null, reason: 'x', intent_id: null },
+        { event: 'reset', at: '2026-02-18T14:00:04Z', reason: 'ok', intent_id: null },
+      ],
+    },
     recent: [],
     v02: false,
     ...over,
@@ -33,8 +41,18 @@ describe('gate snapshot codec', () => {
     expect(back.state).toEqual(state());
   });
 
-  it('writes format 2 under a v0.2 policy (recent orders, the orders of pending checks, the market\'s own timestamp) and reads it back', () => {
-    const order: RecentOrder = { intent_id: 'o-1', timestamp: '2026-02-18T14:00:01Z', account_id: 'acct', strategy_id: 'a', symbol: 'ES', side: 'buy', order_type: 'limit', qty: 2, limit_price: 5000.25 };
+  it("writes format 2 under a v0.2 policy (recent orders, the orders of pending checks, the market's own timestamp) and reads it back", () => {
+    const order: RecentOrder = {
+      intent_id: 'o-1',
+      timestamp: '2026-02-18T14:00:01Z',
+      account_id: 'acct',
+      strategy_id: 'a',
+      symbol: 'ES',
+      side: 'buy',
+      order_type: 'limit',
+      qty: 2,
+      limit_price: 5000.25,
+    };
     const s2 = state({ v02: true, recent: [order], pending: [['o-2', T('2026-02-18T14:00:02Z'), 'a', { ...order, intent_id: 'o-2' }]], marketTimestamp: 'not a time' });
     const snap = encodeGateSnapshot(origin, s2);
     expect(snap.format).toBe(GATE_SNAPSHOT_FORMAT_V2);

@@ -106,7 +106,10 @@ function parseSnapshotText(text: string): unknown {
     return parseJsonText(text);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    throw new ValidationError('gate snapshot', e.issues.map((i) => ({ ...i, message: `not valid JSON: ${i.message}` })));
+    throw new ValidationError(
+      'gate snapshot',
+      e.issues.map((i) => ({ ...i, message: `not valid JSON: ${i.message}` })),
+    );
   }
 }
 

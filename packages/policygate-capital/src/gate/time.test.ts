@@ -100,8 +100,18 @@ describe('TimestampParser', () => {
   it('parses a stream exactly as parseTimestampUs does, its memory of the last stamp and date notwithstanding', () => {
     const p = new TimestampParser();
     const stream = [
-      '2026-02-18T14:30:00Z', '2026-02-18T14:30:00Z', '2026-02-18T14:30:01.5Z', '2026-02-30T00:00:00Z', '2026-02-18T14:30:01.5Z',
-      '2024-02-29T00:00:00Z', '2025-02-29T00:00:00Z', '', 42, null, '2026-02-18 14:30:00+02:00', '2026-02-18T14:30:00Z',
+      '2026-02-18T14:30:00Z',
+      '2026-02-18T14:30:00Z',
+      '2026-02-18T14:30:01.5Z',
+      '2026-02-30T00:00:00Z',
+      '2026-02-18T14:30:01.5Z',
+      '2024-02-29T00:00:00Z',
+      '2025-02-29T00:00:00Z',
+      '',
+      42,
+      null,
+      '2026-02-18 14:30:00+02:00',
+      '2026-02-18T14:30:00Z',
     ];
     for (const s of stream) expect(p.parse(s)).toBe(parseTimestampUs(s));
     expect(p.parse('2026-02-30T00:00:00Z')).toBeNaN();

@@ -105,10 +105,23 @@ function parse(s: string, memo: DateMemo): number {
   const second = two(s, 17);
   const sep = s.charCodeAt(10);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 ||
-    s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 ||
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
     (sep !== 84 && sep !== 116 && sep !== 32)
-  ) return NaN;
+  )
+    return NaN;
   const date = (year * 100 + month) * 100 + day;
   let days = memo.lastDays;
   if (date !== memo.lastDate) {

@@ -28,26 +28,23 @@ describe('TimeWindow', () => {
 
   it('counts exactly the entries after the cutoff, whatever the insertion order', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 0, max: 5000 }) }), fc.record({ cut: fc.integer({ min: 0, max: 5000 }) })), { maxLength: 400 }),
-        (ops) => {
-          const w = new TimeWindow();
-          let model: number[] = [];
-          let cutoff = -Infinity;
-          for (const op of ops) {
-            if ('add' in op) {
-              w.add(op.add);
-              model.push(op.add);
-            } else {
-              cutoff = Math.max(cutoff, op.cut); // the clock, and so the cutoff, only moves forward
-              w.evict(cutoff);
-              model = model.filter((t) => t > cutoff);
-            }
-            expect(w.entries().map(([t]) => t)).toEqual([...model].sort((a, b) => a - b));
-            expect(w.size).toBe(model.length);
+      fc.property(fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 0, max: 5000 }) }), fc.record({ cut: fc.integer({ min: 0, max: 5000 }) })), { maxLength: 400 }), (ops) => {
+        const w = new TimeWindow();
+        let model: number[] = [];
+        let cutoff = -Infinity;
+        for (const op of ops) {
+          if ('add' in op) {
+            w.add(op.add);
+            model.push(op.add);
+          } else {
+            cutoff = Math.max(cutoff, op.cut); // the clock, and so the cutoff, only moves forward
+            w.evict(cutoff);
+            model = model.filter((t) => t > cutoff);
           }
-        },
-      ),
+          expect(w.entries().map(([t]) => t)).toEqual([...model].sort((a, b) => a - b));
+          expect(w.size).toBe(model.length);
+        }
+      }),
       { numRuns: 60 },
     );
   });

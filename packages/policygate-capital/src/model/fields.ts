@@ -3,16 +3,11 @@
 import * as v from 'valibot';
 import { buildRecord } from '../util/records.js';
 
-type NumberRule =
-  | { kind: 'gt'; bound: number }
-  | { kind: 'ge'; bound: number }
-  | { kind: 'le'; bound: number };
+type NumberRule = { kind: 'gt'; bound: number } | { kind: 'ge'; bound: number } | { kind: 'le'; bound: number };
 
 /** A finite number with optional bounds; `int` also requires an integer. */
 export function finiteNumber(opts: { gt?: number; ge?: number; le?: number; int?: boolean } = {}) {
-  const actions: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [
-    v.finite((i) => `must be a finite number, got ${i.received}`),
-  ];
+  const actions: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.finite((i) => `must be a finite number, got ${i.received}`)];
   if (opts.int) actions.push(v.integer((i) => `must be an integer, got ${i.received}`));
   const rules: NumberRule[] = [];
   if (opts.gt !== undefined) rules.push({ kind: 'gt', bound: opts.gt });
@@ -23,15 +18,17 @@ export function finiteNumber(opts: { gt?: number; ge?: number; le?: number; int?
     if (r.kind === 'ge') actions.push(v.minValue(r.bound, (i) => `must be ≥ ${r.bound}, got ${i.received}`));
     if (r.kind === 'le') actions.push(v.maxValue(r.bound, (i) => `must be ≤ ${r.bound}, got ${i.received}`));
   }
-  return v.pipe(v.number((i) => `must be a number, got ${i.received}`), ...actions);
+  return v.pipe(
+    v.number((i) => `must be a number, got ${i.received}`),
+    ...actions,
+  );
 }
 
 /** A string (any content; symbols and ids are data). */
 export const str = () => v.string((i) => `must be a string, got ${i.received}`);
 
 /** RFC 3339 date-time with a `Z` or numeric UTC offset, as the Python package writes it. */
-export const RFC3339 =
-  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** An RFC 3339 timestamp string. */
 export const timestamp = () =>
@@ -90,9 +87,7 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue) {
       // assignment in a loop, leaves the object in V8's fast mode, which the engine's hot loop reads
       // (util/records.ts).
       const out = buildRecord(entries);
-      return (issues.length
-        ? { typed: false, value: out, issues }
-        : { typed: true, value: out }) as never;
+      return (issues.length ? { typed: false, value: out, issues } : { typed: true, value: out }) as never;
     },
   };
   return schema;

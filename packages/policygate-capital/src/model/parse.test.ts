@@ -85,7 +85,12 @@ describe('parse: details', () => {
     const { limit_price: _, ...rest } = intent;
     expect(parseOrderIntent(rest).limit_price).toBeNull();
     expect(parsePortfolioState({ equity: 1, start_of_day_equity: 1, peak_equity: 1 })).toEqual({
-      equity: 1, start_of_day_equity: 1, peak_equity: 1, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0,
+      equity: 1,
+      start_of_day_equity: 1,
+      peak_equity: 1,
+      positions: {},
+      realized_pnl_today: 0,
+      unrealized_pnl: 0,
     });
     expect(parseExecutionState({})).toEqual({ orders_last_60s_global: 0, orders_last_60s_by_strategy: {}, violations_last_window: [], kill_switch_active: false });
   });

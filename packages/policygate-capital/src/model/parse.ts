@@ -1,16 +1,7 @@
 import type * as v from 'valibot';
 import { ValidationError } from '../errors.js';
 import { toIssues } from './issues.js';
-import {
-  ExecutionStateSchema,
-  MarketSnapshotSchema,
-  OrderIntentSchema,
-  PortfolioStateSchema,
-  type ExecutionState,
-  type MarketSnapshot,
-  type OrderIntent,
-  type PortfolioState,
-} from './schemas.js';
+import { ExecutionStateSchema, MarketSnapshotSchema, OrderIntentSchema, PortfolioStateSchema, type ExecutionState, type MarketSnapshot, type OrderIntent, type PortfolioState } from './schemas.js';
 import { safeParse } from '../util/safe-parse.js';
 
 function parser<T>(subject: string, schema: v.GenericSchema<unknown, T>) {

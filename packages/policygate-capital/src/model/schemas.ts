@@ -69,10 +69,16 @@ export const ExecutionStateSchema = strictObject({
   orders_last_60s_global: v.optional(finiteNumber({ int: true, ge: 0 }), 0),
   orders_last_60s_by_strategy: v.optional(dataRecord(finiteNumber({ int: true, ge: 0 })), () => ({})),
   violations_last_window: v.optional(
-    v.array(v.strictTuple([str(), str()], (i) => `must be a [timestamp, rule_id] pair, got ${i.received}`), (i) => `must be an array, got ${i.received}`),
+    v.array(
+      v.strictTuple([str(), str()], (i) => `must be a [timestamp, rule_id] pair, got ${i.received}`),
+      (i) => `must be an array, got ${i.received}`,
+    ),
     () => [],
   ),
-  kill_switch_active: v.optional(v.boolean((i) => `must be true or false, got ${i.received}`), false),
+  kill_switch_active: v.optional(
+    v.boolean((i) => `must be true or false, got ${i.received}`),
+    false,
+  ),
   // No default: state written without it (every v0.1 producer, the Python package) reads back unchanged.
   recent_orders: v.optional(v.array(RecentOrderSchema, (i) => `must be an array, got ${i.received}`)),
 });

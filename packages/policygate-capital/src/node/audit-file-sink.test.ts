@@ -185,12 +185,7 @@ describe('FileAuditSink, batched', () => {
 describe('FileAuditSink, batched, any interleaving', () => {
   it('of appends, event-loop turns, flushes and a close writes every event once, in order, chained', async () => {
     const [event] = await someEvents(1);
-    const step = fc.oneof(
-      fc.record({ append: fc.integer({ min: 1, max: 40 }) }),
-      fc.constant({ turn: true }),
-      fc.constant({ flush: true }),
-      fc.record({ sleepMs: fc.integer({ min: 0, max: 3 }) }),
-    );
+    const step = fc.oneof(fc.record({ append: fc.integer({ min: 1, max: 40 }) }), fc.constant({ turn: true }), fc.constant({ flush: true }), fc.record({ sleepMs: fc.integer({ min: 0, max: 3 }) }));
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 60_000 }), fc.array(step, { maxLength: 12 }), async (maxBatchBytes, steps) => {
         const path = fresh();
@@ -300,9 +295,7 @@ describe('FileAuditSink, failures surface as ERR_AUDIT_WRITE', () => {
     expect(e.osCode).toBe('ENOSPC');
     const closed = await createAuditedEvaluator(eng, sink, { failClosedOnAuditError: true })(intent(), portfolio(), market());
     expect(closed.decision).toBe('DENY');
-    expect(closed.violations).toEqual([
-      expect.objectContaining({ rule_id: 'SYS-002', message: expect.stringMatching(/^Evaluation error: audit write failed: \/dev\/full: write: ENOSPC/) }),
-    ]);
+    expect(closed.violations).toEqual([expect.objectContaining({ rule_id: 'SYS-002', message: expect.stringMatching(/^Evaluation error: audit write failed: \/dev\/full: write: ENOSPC/) })]);
     await sink.close().catch(() => {});
   });
 

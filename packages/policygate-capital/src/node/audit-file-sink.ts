@@ -218,8 +218,7 @@ export class FileAuditSink implements AuditSink {
   }
 }
 
-const fsOpen = (path: string, flags: string, mode: number) =>
-  new Promise<number>((resolve, reject) => fs.open(path, flags, mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+const fsOpen = (path: string, flags: string, mode: number) => new Promise<number>((resolve, reject) => fs.open(path, flags, mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 
 // Opens the file for appending; syncs the directory of a file it created (durable); ends a torn last
 // line, so the sink's first line starts on a line of its own.

@@ -107,8 +107,7 @@ export async function readFileBytes(file: string, maxBytes: number): Promise<Uin
 
 // node:fs's callback API as a promise. Not node:fs/promises: loading it (and the readline and
 // watcher modules it pulls in) costs a one-shot CLI run several milliseconds of its start-up.
-const call = <T>(run: (cb: (e: NodeJS.ErrnoException | null, value: T) => void) => void) =>
-  new Promise<T>((resolve, reject) => run((e, value) => (e ? reject(e) : resolve(value))));
+const call = <T>(run: (cb: (e: NodeJS.ErrnoException | null, value: T) => void) => void) => new Promise<T>((resolve, reject) => run((e, value) => (e ? reject(e) : resolve(value))));
 
 /**
  * The error for an input over its size limit.
@@ -148,8 +147,7 @@ export function formatBytes(n: number): string {
 export function fileSystemError(file: string, e: unknown): FileError {
   const code = (e as { code?: string } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new FileError('ERR_FILE_NOT_FOUND', file, `file not found: ${file}`, [], { cause: e });
-  const reason =
-    code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : ((e as Error)?.message ?? String(e));
+  const reason = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : ((e as Error)?.message ?? String(e));
   return new FileError('ERR_FILE_READ', file, `cannot read ${file}: ${reason}`, [], { cause: e });
 }
 

@@ -115,7 +115,13 @@ describe('null reads as absent, as the Python package reads it', () => {
   });
 
   it('for optional top-level sections and defaulted fields', () => {
-    const p = parsePolicy({ version: null, timezone: null, defaults: { mode: null }, overrides: null, limits: parsePolicyYaml(policy('0.1').replace(/ {2}order: \{\}\ninstruments: \{\}\n/, '')).limits });
+    const p = parsePolicy({
+      version: null,
+      timezone: null,
+      defaults: { mode: null },
+      overrides: null,
+      limits: parsePolicyYaml(policy('0.1').replace(/ {2}order: \{\}\ninstruments: \{\}\n/, '')).limits,
+    });
     expect(p.version).toBe('0.1');
     expect(p.timezone).toBe('UTC');
     expect(p.defaults).toEqual({ mode: 'enforce', decision: 'deny' });

@@ -62,9 +62,7 @@ describe('parsePolicyYaml', () => {
 
   it('reports a schema error with its field path, line and column', () => {
     const text = minimal.replace('max_position_pct: 0.1', 'max_position_pct: 1.5');
-    expect(issuesOf(() => parsePolicyYaml(text))).toEqual([
-      { path: 'limits.exposure.max_position_pct', message: 'must be ≤ 1, got 1.5', line: 2, column: 32 },
-    ]);
+    expect(issuesOf(() => parsePolicyYaml(text))).toEqual([{ path: 'limits.exposure.max_position_pct', message: 'must be ≤ 1, got 1.5', line: 2, column: 32 }]);
   });
 
   it('points an unknown field at its key, a missing one at its parent', () => {
@@ -80,9 +78,7 @@ describe('parsePolicyYaml', () => {
   });
 
   it('refuses an alias bomb (billion laughs) quickly', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
-      .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`))
-      .join('\n');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'].concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)).join('\n');
     const start = Date.now();
     const issues = issuesOf(() => parsePolicyYaml(bomb));
     expect(Date.now() - start).toBeLessThan(5000); // a hang would be the failure; this bound is generous
@@ -114,7 +110,9 @@ describe('parsePolicyYaml', () => {
   });
 
   it('keeps __proto__ and constructor as ordinary override keys', () => {
-    const p = parsePolicyYaml(`${minimal}overrides:\n  symbols:\n    __proto__:\n      loss: {daily_loss_limit_pct: 0.5, max_drawdown_pct: 0.5}\n    constructor:\n      loss: {daily_loss_limit_pct: 0.4, max_drawdown_pct: 0.4}\n`);
+    const p = parsePolicyYaml(
+      `${minimal}overrides:\n  symbols:\n    __proto__:\n      loss: {daily_loss_limit_pct: 0.5, max_drawdown_pct: 0.5}\n    constructor:\n      loss: {daily_loss_limit_pct: 0.4, max_drawdown_pct: 0.4}\n`,
+    );
     expect(Object.keys(p.overrides.symbols)).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(p.overrides.symbols)).toBe(Object.prototype);
   });

@@ -94,10 +94,11 @@ export function parsePolicyYaml(text: string): Policy {
   if (result.success) return result.output;
   const located = result.issues.map((i) => ({ issue: i, keys: pathKeys(i), offset: 0 }));
   for (const l of located) l.offset = locate(doc, l.keys, isUnknownKey(l.issue));
-  const positions = lineColumns(text, located.map((l) => l.offset));
-  throw new PolicyError(
-    located.map(({ issue, keys }, k): Issue => ({ path: formatPath(keys), message: issueMessage(issue), ...positions[k]! })),
+  const positions = lineColumns(
+    text,
+    located.map((l) => l.offset),
   );
+  throw new PolicyError(located.map(({ issue, keys }, k): Issue => ({ path: formatPath(keys), message: issueMessage(issue), ...positions[k]! })));
 }
 
 // Keys given twice in one mapping, in linear time. Keys are compared as the JavaScript object will

@@ -57,10 +57,7 @@ const withDefault = <T extends v.GenericSchema>(schema: T, fallback: () => v.Inf
 const unchecked = <T extends v.GenericSchema>(schema: T) => v.optional(v.nullable(schema), null);
 
 /** A key of policy DSL v0.2 met in a v0.1 policy: refused with a message that names the fix. */
-const v02Only = () =>
-  v.optional(
-    v.custom<never>(() => false, 'is a policy DSL v0.2 key: set `version: "0.2"` to use it (a v0.1 policy stays strict)'),
-  );
+const v02Only = () => v.optional(v.custom<never>(() => false, 'is a policy DSL v0.2 key: set `version: "0.2"` to use it (a v0.1 policy stays strict)'));
 
 /** Exposure limits: position size, gross and net exposure as multiples of equity. */
 export const ExposureLimitsSchema = strictObject({
@@ -122,7 +119,10 @@ export const ExecutionLimitsV02Schema = strictObject({
 export const KillSwitchV02Schema = strictObject({
   trip_on_rules: tripOnRules(RULE_IDS),
   ...killSwitchEntries,
-  reduce_only: withDefault(v.boolean((i) => `must be true or false, got ${i.received}`), () => false),
+  reduce_only: withDefault(
+    v.boolean((i) => `must be true or false, got ${i.received}`),
+    () => false,
+  ),
 });
 
 /** v0.2 order controls (ORD-001..004): size, notional, price collar, restricted list. */
@@ -130,7 +130,10 @@ export const OrderLimitsSchema = strictObject({
   max_order_qty: unchecked(finiteNumber({ gt: 0 })),
   max_order_notional: unchecked(finiteNumber({ gt: 0 })),
   price_collar_pct: unchecked(finiteNumber({ gt: 0, le: 10 })),
-  restricted_symbols: withDefault(v.array(str(), (i) => `must be a list of symbols, got ${i.received}`), (): string[] => []),
+  restricted_symbols: withDefault(
+    v.array(str(), (i) => `must be a list of symbols, got ${i.received}`),
+    (): string[] => [],
+  ),
 });
 
 /** v0.2 market-data limits (SYS-003): the oldest price the engine decides on. */
@@ -144,7 +147,10 @@ export const InstrumentSpecSchema = strictObject({
   lot_size: unchecked(
     v.pipe(
       finiteNumber({ gt: 0 }),
-      v.check((x) => pyRound(x, 8) === x, (i) => `must have at most 8 decimals, got ${i.received}`),
+      v.check(
+        (x) => pyRound(x, 8) === x,
+        (i) => `must have at most 8 decimals, got ${i.received}`,
+      ),
     ),
   ),
 });
@@ -170,8 +176,14 @@ const timezone = () =>
 const defaults = () =>
   withDefault(
     strictObject({
-      mode: withDefault(v.picklist(['enforce', 'monitor'], (i) => `must be enforce or monitor, got ${i.received}`), (): 'enforce' => 'enforce'),
-      decision: withDefault(v.picklist(['deny', 'allow'], (i) => `must be deny or allow, got ${i.received}`), (): 'deny' => 'deny'),
+      mode: withDefault(
+        v.picklist(['enforce', 'monitor'], (i) => `must be enforce or monitor, got ${i.received}`),
+        (): 'enforce' => 'enforce',
+      ),
+      decision: withDefault(
+        v.picklist(['deny', 'allow'], (i) => `must be deny or allow, got ${i.received}`),
+        (): 'deny' => 'deny',
+      ),
     }),
     () => ({ mode: 'enforce' as const, decision: 'deny' as const }),
   );
@@ -242,13 +254,10 @@ export const PolicyV02Schema = strictObject({
  * const policy = parsePolicy(YAML.parse(text)) // or await PolicyEngine.fromYaml(text)
  * ```
  */
-export const PolicySchema = v.variant(
-  'version',
-  [PolicyV01Schema, PolicyV02Schema],
-  (i) =>
-    i.path
-      ? `must be one of ${POLICY_VERSIONS.map((x) => `"${x}"`).join(', ')} (the policy DSL versions this engine reads), got ${i.received}`
-      : `must be an object (a mapping of fields), got ${i.received}`,
+export const PolicySchema = v.variant('version', [PolicyV01Schema, PolicyV02Schema], (i) =>
+  i.path
+    ? `must be one of ${POLICY_VERSIONS.map((x) => `"${x}"`).join(', ')} (the policy DSL versions this engine reads), got ${i.received}`
+    : `must be an object (a mapping of fields), got ${i.received}`,
 );
 
 /** A validated policy of DSL v0.1, defaults filled in. */

@@ -28,4 +28,3 @@ export function unavailableDecision(intentId: string, why: string, started: numb
     kill_switch_triggered: false,
   };
 }
-

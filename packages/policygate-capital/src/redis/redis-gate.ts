@@ -13,7 +13,20 @@
 //   calls included), an error, or a reply that may have been lost → DENY SYS-002 (checks) or
 //   ERR_STATE_STORE (updates), nothing applied locally. After an unknown outcome the next call
 //   reads the stream first: if the operation did commit it is applied once, from the stream.
-import { PolicyGate, PolicyGateError, type Decision, type EquityUpdate, type Fill, type GateCheck, type GateSnapshot, type KillSwitchState, type MarketSnapshot, type OrderIntent, type PolicyEngine, type PortfolioState } from '../index.js';
+import {
+  PolicyGate,
+  PolicyGateError,
+  type Decision,
+  type EquityUpdate,
+  type Fill,
+  type GateCheck,
+  type GateSnapshot,
+  type KillSwitchState,
+  type MarketSnapshot,
+  type OrderIntent,
+  type PolicyEngine,
+  type PortfolioState,
+} from '../index.js';
 import { BookKeys } from './keys.js';
 import type { BookOp, BookOpResult, CommittedOp } from './ops.js';
 import { GENESIS_ID, loadReplica, type Replica, ReplicaGap } from './replica.js';
@@ -126,7 +139,10 @@ export class RedisGate {
       const deadline = performance.now() + Math.max(timeoutMs, 5000);
       const head = await store.init(engine.policyHash, JSON.stringify(seed), deadline);
       if (head.policy !== null && head.policy !== engine.policyHash) {
-        throw new PolicyGateError('ERR_GATE_POLICY_MISMATCH', `Book ${options.book} was created under policy ${head.policy}, not this engine's ${engine.policyHash}: open another book for a new policy.`);
+        throw new PolicyGateError(
+          'ERR_GATE_POLICY_MISMATCH',
+          `Book ${options.book} was created under policy ${head.policy}, not this engine's ${engine.policyHash}: open another book for a new policy.`,
+        );
       }
       const replica = await loadReplica(engine, store, deadline);
       return new RedisGate(engine, store, replica, timeoutMs, options.snapshotEvery ?? 1000, options.keepHistory ?? 10_000, closeClient);
@@ -346,7 +362,7 @@ export class RedisGate {
         } catch (e) {
           throw new InputError(e); // a malformed update: nothing applied, the caller's error
         }
-        const decided = op.op === 'check' ? ((detailed ? (value as GateCheck).decision : (value as Decision)).decision) : '';
+        const decided = op.op === 'check' ? (detailed ? (value as GateCheck).decision : (value as Decision)).decision : '';
         let reply: CommitReply;
         try {
           reply = await this.store.commit(replica.version, replica.headId, opId, json, decided, deadline);

@@ -179,4 +179,3 @@ export async function loadReplica(engine: PolicyEngine, store: BookStore, deadli
     return replica;
   }
 }
-

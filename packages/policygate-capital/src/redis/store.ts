@@ -32,11 +32,7 @@ export function transportFor(client: NodeRedisClientLike | NodeRedisClusterLike)
 }
 
 /** A commit's outcome, as Redis decided it. */
-export type CommitReply =
-  | { kind: 'ok'; version: number }
-  | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] }
-  | { kind: 'expired' }
-  | { kind: 'nobook' };
+export type CommitReply = { kind: 'ok'; version: number } | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] } | { kind: 'expired' } | { kind: 'nobook' };
 
 /** The book's head: its committed version and last operation id. */
 export interface Head {
@@ -111,12 +107,7 @@ export class BookStore {
     // what the two share. A skew makes commits fail closed (Redis ahead) or leaves a late commit to
     // the next sync (Redis behind); see the docs page.
     const unixDeadline = Date.now() + (deadline - performance.now());
-    const r = (await this.script(
-      'commit',
-      [this.keys.head, this.keys.ops],
-      [String(expected), expectedId, opId, opJson, decision, String(Math.floor(unixDeadline))],
-      deadline,
-    )) as unknown[];
+    const r = (await this.script('commit', [this.keys.head, this.keys.ops], [String(expected), expectedId, opId, opJson, decision, String(Math.floor(unixDeadline))], deadline)) as unknown[];
     switch (String(r[0])) {
       case 'OK':
         return { kind: 'ok', version: Number(r[1]) };

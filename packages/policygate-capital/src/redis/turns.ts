@@ -19,11 +19,14 @@ export class TurnQueue {
         clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-      }, Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => {
+          const i = this.waiters.indexOf(grant);
+          if (i >= 0) this.waiters.splice(i, 1);
+          resolve(false);
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       this.waiters.push(grant);
     });
   }

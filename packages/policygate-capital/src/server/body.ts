@@ -20,8 +20,7 @@ function isJson(contentType: string | null): boolean {
   return params.every((p) => p === '' || p === 'charset=utf-8' || p === 'charset="utf-8"');
 }
 
-const tooLarge = (limit: number) =>
-  new HttpError(413, 'ERR_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { headers: { connection: 'close' } });
+const tooLarge = (limit: number) => new HttpError(413, 'ERR_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { headers: { connection: 'close' } });
 
 /**
  * Reads the body of `request` as UTF-8 text of at most `limit` bytes. An empty body is `''`.

@@ -54,7 +54,9 @@ function component(schema: JsonSchema): JsonSchema {
  * ```
  */
 export function openApiDocument(schemas: OpenApiSchemas, version: string): Record<string, unknown> {
-  const decisionWithId = { allOf: [ref('Decision'), { type: 'object', required: ['decision_id', 'policy_hash'], properties: { decision_id: { type: ['string', 'null'], format: 'uuid' }, policy_hash: { type: 'string' } } }] };
+  const decisionWithId = {
+    allOf: [ref('Decision'), { type: 'object', required: ['decision_id', 'policy_hash'], properties: { decision_id: { type: ['string', 'null'], format: 'uuid' }, policy_hash: { type: 'string' } } }],
+  };
   const unavailable = { '503': ERROR };
   return {
     openapi: '3.1.0',
@@ -79,7 +81,14 @@ export function openApiDocument(schemas: OpenApiSchemas, version: string): Recor
                 properties: {
                   code: { type: 'string' },
                   message: { type: 'string' },
-                  issues: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' } } } },
+                  issues: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['path', 'message'],
+                      properties: { path: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' } },
+                    },
+                  },
                 },
               },
             },
@@ -89,30 +98,54 @@ export function openApiDocument(schemas: OpenApiSchemas, version: string): Recor
     },
     security: [{ bearer: [] }],
     paths: {
-      '/intent': post('Decide one order (the Python service\'s interface): the Decision', 'IntentRequest', ref('Decision'), unavailable),
+      '/intent': post("Decide one order (the Python service's interface): the Decision", 'IntentRequest', ref('Decision'), unavailable),
       '/v1/check': post('Decide one order: the Decision with its audit event id and policy hash', 'IntentRequest', decisionWithId, unavailable),
-      '/v1/max-qty': post('The largest quantity the exposure rules allow now', 'MaxQtyRequest', {
-        type: 'object',
-        properties: {
-          symbol: { type: 'string' },
-          side: { enum: ['buy', 'sell'] },
-          qty: { type: 'number' },
-          binding: { enum: ['EXP-001', 'EXP-002', 'EXP-003', null] },
-          limit: { type: ['number', 'null'] },
-          lot: { type: 'number' },
-          blocked_by: { type: 'array', items: { type: 'string' } },
+      '/v1/max-qty': post(
+        'The largest quantity the exposure rules allow now',
+        'MaxQtyRequest',
+        {
+          type: 'object',
+          properties: {
+            symbol: { type: 'string' },
+            side: { enum: ['buy', 'sell'] },
+            qty: { type: 'number' },
+            binding: { enum: ['EXP-001', 'EXP-002', 'EXP-003', null] },
+            limit: { type: ['number', 'null'] },
+            lot: { type: 'number' },
+            blocked_by: { type: 'array', items: { type: 'string' } },
+          },
         },
-      }, { '409': ERROR }),
-      '/v1/fills': post('Apply broker fills (all or none)', 'FillsRequest', { type: 'object', properties: { applied: { type: 'integer' }, positions: { type: 'object', additionalProperties: { type: 'number' } } } }, { '409': ERROR }),
+        { '409': ERROR },
+      ),
+      '/v1/fills': post(
+        'Apply broker fills (all or none)',
+        'FillsRequest',
+        { type: 'object', properties: { applied: { type: 'integer' }, positions: { type: 'object', additionalProperties: { type: 'number' } } } },
+        { '409': ERROR },
+      ),
       '/v1/prices': post('Change marks', 'PricesRequest', { type: 'object', properties: { updated: { type: 'integer' }, market: ref('MarketSnapshot') } }),
       '/v1/equity': post('Change equity figures', 'EquityRequest', { type: 'object', properties: { portfolio: ref('PortfolioState') } }, { '409': ERROR }),
-      '/v1/kill-switch/reset': post('Reset a tripped kill switch (reason required)', 'KillSwitchResetRequest', { type: 'object', properties: { reset: { type: 'boolean' }, kill_switch: { type: 'object' } } }),
-      '/v1/policy/reload': post('Reload the policy file (refused with line and column when invalid; the old policy stays)', null, {
+      '/v1/kill-switch/reset': post('Reset a tripped kill switch (reason required)', 'KillSwitchResetRequest', {
         type: 'object',
-        properties: { policy_hash: { type: 'string' }, previous_policy_hash: { type: 'string' }, changed: { type: 'boolean' } },
-      }, { '500': ERROR }),
+        properties: { reset: { type: 'boolean' }, kill_switch: { type: 'object' } },
+      }),
+      '/v1/policy/reload': post(
+        'Reload the policy file (refused with line and column when invalid; the old policy stays)',
+        null,
+        {
+          type: 'object',
+          properties: { policy_hash: { type: 'string' }, previous_policy_hash: { type: 'string' }, changed: { type: 'boolean' } },
+        },
+        { '500': ERROR },
+      ),
       '/v1/state': get("The gate's snapshot (clock, portfolio, marks, windows, kill switch)", { type: 'object' }),
-      '/health': { get: { summary: 'Liveness and readiness (503 until loaded, while shutting down, or after an audit failure)', security: [], responses: { '200': { description: 'Ready', ...jsonContent({ type: 'object' }) }, '503': { description: 'Not ready', ...jsonContent({ type: 'object' }) } } } },
+      '/health': {
+        get: {
+          summary: 'Liveness and readiness (503 until loaded, while shutting down, or after an audit failure)',
+          security: [],
+          responses: { '200': { description: 'Ready', ...jsonContent({ type: 'object' }) }, '503': { description: 'Not ready', ...jsonContent({ type: 'object' }) } },
+        },
+      },
       '/metrics': get('Prometheus metrics', { type: 'string' }, 'text/plain'),
       '/openapi.json': get('This document', { type: 'object' }),
     },

@@ -17,10 +17,7 @@ const side = v.picklist(['buy', 'sell'], 'must be buy or sell');
  * v.parse(IntentRequestSchema, { intent, market_snapshot: { timestamp, prices: { AAPL: 200 } } })
  * ```
  */
-export const IntentRequestSchema = v.strictObject(
-  { intent: OrderIntentSchema, market_snapshot: v.optional(v.nullable(MarketSnapshotSchema)) },
-  'unknown field',
-);
+export const IntentRequestSchema = v.strictObject({ intent: OrderIntentSchema, market_snapshot: v.optional(v.nullable(MarketSnapshotSchema)) }, 'unknown field');
 
 /**
  * `POST /v1/max-qty`: the largest order the exposure rules allow now (see `PolicyGate.maxQty`).
@@ -42,10 +39,7 @@ export const MaxQtyRequestSchema = v.strictObject(
 );
 
 /** One broker fill: `qty` > 0 bought or sold at `price` > 0. */
-export const FillSchema = v.strictObject(
-  { symbol: nonEmpty('symbol'), side, qty: positive('qty'), price: positive('price') },
-  'unknown field',
-);
+export const FillSchema = v.strictObject({ symbol: nonEmpty('symbol'), side, qty: positive('qty'), price: positive('price') }, 'unknown field');
 
 /**
  * `POST /v1/fills`: fills applied in order, all or none (every fill is validated first).

@@ -38,7 +38,10 @@ export function gateFromState(engine: PolicyEngine, seed: GateSeed): PolicyGate 
   }
   const s: GateSnapshot = gate.snapshot();
   s.clock = at === null ? s.clock : at;
-  s.orders = [...byStrategy.flatMap(([strategy, n]) => Array.from({ length: n }, () => [at!, strategy] as [string, string])), ...Array.from({ length: unattributed }, () => [at!, ''] as [string, string])];
+  s.orders = [
+    ...byStrategy.flatMap(([strategy, n]) => Array.from({ length: n }, () => [at!, strategy] as [string, string])),
+    ...Array.from({ length: unattributed }, () => [at!, ''] as [string, string]),
+  ];
   s.violations = exec.violations_last_window.map(([t, rule]) => [t, rule] as [string, string]);
   if (exec.kill_switch_active) {
     const reason = 'kill_switch_active in the starting execution state';

@@ -6,28 +6,13 @@
 // a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
 // with the `Allow` header, which generic routers leave to the application.
 import type * as v from 'valibot';
-import {
-  ENGINE_VERSION,
-  PolicyEngine,
-  PolicyError,
-  PolicyGate,
-  PolicyGateError,
-  ValidationError,
-  type Decision,
-} from '../index.js';
+import { ENGINE_VERSION, PolicyEngine, PolicyError, PolicyGate, PolicyGateError, ValidationError, type Decision } from '../index.js';
 import type { AuditEventOptions, AuditSink } from '../audit/index.js';
 import { BearerAuth } from './auth.js';
 import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
 import { errorResponse, HttpError, json } from './http.js';
 import { ServiceMetrics } from './metrics.js';
-import {
-  EquityRequestSchema,
-  FillsRequestSchema,
-  IntentRequestSchema,
-  KillSwitchResetRequestSchema,
-  MaxQtyRequestSchema,
-  PricesRequestSchema,
-} from './schemas.js';
+import { EquityRequestSchema, FillsRequestSchema, IntentRequestSchema, KillSwitchResetRequestSchema, MaxQtyRequestSchema, PricesRequestSchema } from './schemas.js';
 
 /** An audit sink the service can also flush (e.g. `FileAuditSink`). */
 export type ServiceAuditSink = AuditSink & { flush?(): Promise<void> };

@@ -111,7 +111,11 @@ describe('canonicalJson and frozen maps', () => {
     expect(canonicalJson({ p: frozen })).toBe('{"p":{"a":1,"b":2}}');
     expect(canonicalJson({ p: frozen })).toBe('{"p":{"a":1,"b":2}}');
     let v = 1;
-    const live = Object.freeze({ get a() { return v; } });
+    const live = Object.freeze({
+      get a() {
+        return v;
+      },
+    });
     expect(canonicalJson(live)).toBe('{"a":1}');
     v = 2;
     expect(canonicalJson(live)).toBe('{"a":2}');
@@ -183,7 +187,12 @@ describe('CanonicalWriter', () => {
   it('writes a value met again from a getter with a writer of its own', () => {
     const writer = new CanonicalWriter();
     const inner = { z: 1, y: 2 };
-    const outer = { get b() { return writer.write(inner); }, a: inner };
+    const outer = {
+      get b() {
+        return writer.write(inner);
+      },
+      a: inner,
+    };
     expect(writer.write(outer)).toBe('{"a":{"y":2,"z":1},"b":"{\\"y\\":2,\\"z\\":1}"}');
   });
 });

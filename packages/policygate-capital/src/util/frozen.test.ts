@@ -10,7 +10,15 @@ describe('isImmutableFlat', () => {
   it('refuses what can still change: unfrozen, getters, nested objects', () => {
     expect(isImmutableFlat({ a: 1 })).toBe(false);
     expect(isImmutableFlat(Object.seal({ a: 1 }))).toBe(false);
-    expect(isImmutableFlat(Object.freeze({ get a() { return Math.random(); } }))).toBe(false);
+    expect(
+      isImmutableFlat(
+        Object.freeze({
+          get a() {
+            return Math.random();
+          },
+        }),
+      ),
+    ).toBe(false);
     expect(isImmutableFlat(Object.freeze({ a: { b: 1 } }))).toBe(false);
     expect(isImmutableFlat(Object.freeze({ a: () => 1 }))).toBe(false);
   });

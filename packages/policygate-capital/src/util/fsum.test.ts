@@ -51,7 +51,11 @@ describe('CompensatedSum', () => {
   });
 
   it('is the exact sum or NaN, for sums with heavy cancellation and wide magnitudes', () => {
-    const term = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.double({ noNaN: true, min: -1, max: 1 }), fc.integer().map((i) => i * 0.1));
+    const term = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+      fc.double({ noNaN: true, min: -1, max: 1 }),
+      fc.integer().map((i) => i * 0.1),
+    );
     fc.assert(
       fc.property(fc.array(term, { maxLength: 60 }), term, (xs, t) => {
         const got = certifiedOrNaN(xs, t);
@@ -62,7 +66,11 @@ describe('CompensatedSum', () => {
   });
 
   it('addAllTwice: both sums exact or NaN, whether the terms span a few or hundreds of orders of magnitude', () => {
-    const term = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.integer({ min: -1e6, max: 1e6 }).map((i) => i * 0.01), fc.constantFrom(1e-200, -3e-150, 0.1));
+    const term = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+      fc.integer({ min: -1e6, max: 1e6 }).map((i) => i * 0.01),
+      fc.constantFrom(1e-200, -3e-150, 0.1),
+    );
     fc.assert(
       fc.property(fc.array(term, { maxLength: 60 }), term, (xs, t) => {
         const terms = Float64Array.from(xs.filter((x) => x !== 0));
@@ -97,10 +105,25 @@ describe('CompensatedSum', () => {
     expect(certifiedOrNaN([1e308, 1e308], 0)).toBeNaN();
   });
 
-  it("splits an ExactSum into hi + lo, and knows when lo is the rest exactly", () => {
-    expect(new ExactSum().add(1).add(2 ** -60).split()).toEqual([1, 2 ** -60, true]);
-    const [hi, lo, exact] = new ExactSum().add(1).add(2 ** -60).add(2 ** -100).split();
+  it('splits an ExactSum into hi + lo, and knows when lo is the rest exactly', () => {
+    expect(
+      new ExactSum()
+        .add(1)
+        .add(2 ** -60)
+        .split(),
+    ).toEqual([1, 2 ** -60, true]);
+    const [hi, lo, exact] = new ExactSum()
+      .add(1)
+      .add(2 ** -60)
+      .add(2 ** -100)
+      .split();
     expect([hi, lo, exact]).toEqual([1, 2 ** -60 + 2 ** -100, true]);
-    expect(new ExactSum().add(1).add(2 ** -60).add(2 ** -200).split()[2]).toBe(false);
+    expect(
+      new ExactSum()
+        .add(1)
+        .add(2 ** -60)
+        .add(2 ** -200)
+        .split()[2],
+    ).toBe(false);
   });
 });

@@ -85,7 +85,7 @@ class Scanner {
         return;
       }
     }
-    if (c === "'") this.fail("strings must use double quotes (\"), not single quotes (')");
+    if (c === "'") this.fail('strings must use double quotes ("), not single quotes (\')');
     this.fail(`expected a value, got ${this.describeHere()}`);
   }
 
@@ -285,7 +285,6 @@ export function locateJsonIssues(text: string, issues: readonly Issue[], options
   const positions = lineColumns(text, offsets);
   return issues.map((issue, i) => ({ ...issue, ...positions[i]! }));
 }
-
 
 const INDEX = /\[(\d+)\]/y;
 const QUOTED = /\["((?:[^"\\]|\\.)*)"\]/y;

@@ -3,9 +3,7 @@ import * as nodeCrypto from 'node:crypto';
 
 // The one-shot crypto.hash (Node 20.12+) skips the Hash object createHash builds per line.
 const sha256: (bytes: Uint8Array) => string =
-  typeof nodeCrypto.hash === 'function'
-    ? (bytes) => nodeCrypto.hash('sha256', bytes, 'hex')
-    : (bytes) => nodeCrypto.createHash('sha256').update(bytes).digest('hex');
+  typeof nodeCrypto.hash === 'function' ? (bytes) => nodeCrypto.hash('sha256', bytes, 'hex') : (bytes) => nodeCrypto.createHash('sha256').update(bytes).digest('hex');
 
 // Lines waiting to be written are kept as bytes in one reused buffer, not as strings joined and
 // encoded into a fresh Buffer per write: a fresh 1 MiB allocation per batch cost more CPU (page

@@ -141,15 +141,5 @@ function distance(a: string, b: string): number {
 export function formatHelp(usage: string, description: string, specs: OptionSpecs, footer: string): string {
   const rows = Object.entries(specs).map(([name, spec]) => [`--${name}${spec.value ? ` ${spec.value}` : ''}`, spec.help] as const);
   const width = Math.max(...rows.map(([left]) => left.length));
-  return [
-    `Usage: ${usage}`,
-    '',
-    description,
-    '',
-    'Options:',
-    ...rows.map(([left, help]) => `  ${left.padEnd(width)}  ${help}`),
-    '',
-    footer,
-    '',
-  ].join('\n');
+  return [`Usage: ${usage}`, '', description, '', 'Options:', ...rows.map(([left, help]) => `  ${left.padEnd(width)}  ${help}`), '', footer, ''].join('\n');
 }

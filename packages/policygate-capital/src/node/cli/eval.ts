@@ -1,4 +1,3 @@
-
 import { RULE_IDS } from '../../policy/schema.js';
 import { parseExecutionState, parseMarketSnapshot, parseOrderIntent, parsePortfolioState } from '../../model/parse.js';
 import type { ExecutionState, MarketSnapshot, OrderIntent, PortfolioState } from '../../model/schemas.js';
@@ -95,9 +94,7 @@ export function runEval(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** Loads every input at once so that all bad files are reported together, not one per run. */
-async function loadAll<T extends Record<string, () => Promise<unknown>>>(
-  loaders: T,
-): Promise<{ ok: true; values: { [K in keyof T]: Awaited<ReturnType<T[K]>> } } | { ok: false; errors: unknown[] }> {
+async function loadAll<T extends Record<string, () => Promise<unknown>>>(loaders: T): Promise<{ ok: true; values: { [K in keyof T]: Awaited<ReturnType<T[K]>> } } | { ok: false; errors: unknown[] }> {
   const names = Object.keys(loaders);
   const results = await Promise.allSettled(names.map((n) => loaders[n]!()));
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -150,8 +147,7 @@ async function evaluateStream(path: string, state: RunState, audit: AuditOptions
   let progressShown = false;
   let lastProgress = -Infinity;
   const progress = io.stderr.isTTY === true;
-  const writer: AuditWriter | undefined =
-    audit.path === undefined ? undefined : await (await import('./audit.js')).openAuditWriter(audit.path, state.engine, { durable: false, runId: audit.runId });
+  const writer: AuditWriter | undefined = audit.path === undefined ? undefined : await (await import('./audit.js')).openAuditWriter(audit.path, state.engine, { durable: false, runId: audit.runId });
   let failure: unknown;
   // Ctrl-C or a kill: stop reading, write and sync the audit events of the decisions already printed,
   // print the summary, exit 128 + the signal's number. A second signal ends the process at once.

@@ -50,14 +50,7 @@ describe('readLines', () => {
 
   it('reports a line longer than the limit with its number, without holding it, and reads on', async () => {
     const tooLong = (n: number) => [n, `ERR_TOO_LARGE: line ${n} of in.jsonl is longer than 8 bytes (the limit for one line of a stream); skipped`];
-    expect(await collect(['12345678\n123456789\nok\n', '1234', '56789', '\nok', '5\n', '123456789'], 8)).toEqual([
-      [1, '12345678'],
-      tooLong(2),
-      [3, 'ok'],
-      tooLong(4),
-      [5, 'ok5'],
-      tooLong(6),
-    ]);
+    expect(await collect(['12345678\n123456789\nok\n', '1234', '56789', '\nok', '5\n', '123456789'], 8)).toEqual([[1, '12345678'], tooLong(2), [3, 'ok'], tooLong(4), [5, 'ok5'], tooLong(6)]);
   });
 });
 

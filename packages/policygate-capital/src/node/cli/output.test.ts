@@ -6,8 +6,7 @@ import { PolicyGateError } from '../../errors.js';
 import { UsageError } from './args.js';
 import { describeError, formatJson, LineWriter } from './output.js';
 
-const hasIntegerLikeKey = (v: unknown): boolean =>
-  v !== null && typeof v === 'object' && (Object.keys(v).some((k) => /^(0|[1-9]\d*)$/.test(k)) || Object.values(v).some(hasIntegerLikeKey));
+const hasIntegerLikeKey = (v: unknown): boolean => v !== null && typeof v === 'object' && (Object.keys(v).some((k) => /^(0|[1-9]\d*)$/.test(k)) || Object.values(v).some(hasIntegerLikeKey));
 
 describe('formatJson', () => {
   it('prints the canonical line, and with pretty the same JSON indented as JSON.stringify(…, 2) would', () => {

@@ -44,11 +44,7 @@ export interface MultiReplaySummary {
  * console.log(s.matched, s.unknownPolicy.length)
  * ```
  */
-export async function replayUnderPolicies(
-  text: string,
-  policies: readonly NamedPolicy[],
-  options: { tolerance: number; badUtf8: AuditLogProblem[] },
-): Promise<MultiReplaySummary> {
+export async function replayUnderPolicies(text: string, policies: readonly NamedPolicy[], options: { tolerance: number; badUtf8: AuditLogProblem[] }): Promise<MultiReplaySummary> {
   const byHash = new Map<string, PolicyEngine>();
   for (const { engine } of policies) if (!byHash.has(engine.policyHash)) byHash.set(engine.policyHash, engine);
   const counts = new Map<string, number>();
@@ -111,7 +107,8 @@ export function describeMulti(s: MultiReplaySummary, logName: string, command = 
     ...s.policies.map((p) => `  policy ${p.path} (policy hash ${p.policyHash.slice(0, 12)}…): ${p.events} event${p.events === 1 ? '' : 's'}`),
     ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)} ${v}`),
   ];
-  for (const m of s.mismatched) lines.push(`mismatch: line ${m.line}, event ${m.event_id}: ${m.field} differs${m.fields.length > 1 ? ` (and ${m.fields.length - 1} other field${m.fields.length === 2 ? '' : 's'})` : ''}`);
+  for (const m of s.mismatched)
+    lines.push(`mismatch: line ${m.line}, event ${m.event_id}: ${m.field} differs${m.fields.length > 1 ? ` (and ${m.fields.length - 1} other field${m.fields.length === 2 ? '' : 's'})` : ''}`);
   for (const u of s.unknownPolicy) lines.push(`unknown policy: line ${u.line}, event ${u.event_id}: recorded under ${u.policy_hash.slice(0, 12)}…, none of the ${s.policies.length} policies given`);
   for (const b of s.badLines) lines.push(`bad line: line ${b.line}: ${b.reason}`);
   for (const b of s.chainBreaks) lines.push(`chain break: line ${b.line}: ${b.reason}`);

@@ -20,7 +20,7 @@ const COMMAND = 'policygate-replay';
 const DEFAULT_TOLERANCE = 1e-9;
 
 const OPTIONS = {
-  policy: { type: 'string', value: 'FILE.yaml', help: "the policy to replay under; give it again for a log of several policies (each event under the one whose hash it records)", multiple: true },
+  policy: { type: 'string', value: 'FILE.yaml', help: 'the policy to replay under; give it again for a log of several policies (each event under the one whose hash it records)', multiple: true },
   'audit-log': { type: 'string', value: 'FILE.jsonl', help: "the audit log ('-' = standard input)" },
   tolerance: { type: 'string', value: 'REL', help: `relative tolerance for numbers (default ${DEFAULT_TOLERANCE}; 0 = exact)` },
   json: { type: 'boolean', help: 'print the summary as JSON (keys sorted)' },
@@ -83,7 +83,11 @@ export function runReplay(argv: readonly string[], io: CliIo): Promise<number> {
       if (opts.json) await out.line(formatJson(toJson(report, { auditLog: name, policy: policies[0]!, policyHash: engine.policyHash, tolerance })));
       else for (const line of describeSummary(report, name, policies[0]!, engine.policyHash)) await out.line(line);
     } else {
-      const summary = await replayUnderPolicies(text, policies.map((path, k) => ({ path, engine: engines[k]! })), { tolerance, badUtf8 });
+      const summary = await replayUnderPolicies(
+        text,
+        policies.map((path, k) => ({ path, engine: engines[k]! })),
+        { tolerance, badUtf8 },
+      );
       ok = summary.ok;
       if (opts.json) await out.line(formatJson(multiToJson(summary, name, tolerance)));
       else for (const line of describeMulti(summary, name)) await out.line(line);
@@ -161,13 +165,12 @@ function describeSummary(s: ReplaySummary, logName: string, policyName: string, 
     ['chain breaks', `${s.chainBreaks.length}${s.chained ? '' : ' (the log has no hash chain)'}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 1;
-  const lines = [
-    `${COMMAND}: ${logName} under ${policyName} (policy hash ${policyHash.slice(0, 12)}…)`,
-    ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)} ${v}`),
-  ];
+  const lines = [`${COMMAND}: ${logName} under ${policyName} (policy hash ${policyHash.slice(0, 12)}…)`, ...rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)} ${v}`)];
   for (const m of s.mismatched) lines.push(`mismatch: line ${m.line}, event ${m.event_id}: ${m.field} differs${m.fields.length > 1 ? ` (and ${plural(m.fields.length - 1, 'other field')})` : ''}`);
   for (const m of s.policyHashMismatches) {
-    lines.push(`policy-hash mismatch: line ${m.line}, event ${m.event_id}: recorded under ${m.policy_hash.slice(0, 12)}…, replayed under ${m.expected.slice(0, 12)}…${m.decisionsMatch ? ' (the decision replays the same)' : ''}`);
+    lines.push(
+      `policy-hash mismatch: line ${m.line}, event ${m.event_id}: recorded under ${m.policy_hash.slice(0, 12)}…, replayed under ${m.expected.slice(0, 12)}…${m.decisionsMatch ? ' (the decision replays the same)' : ''}`,
+    );
   }
   for (const b of s.badLines) lines.push(`bad line: line ${b.line}: ${b.reason}`);
   for (const b of s.chainBreaks) lines.push(`chain break: line ${b.line}: ${b.reason}`);

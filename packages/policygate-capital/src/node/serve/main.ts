@@ -38,7 +38,7 @@ const OPTIONS = {
 const HELP = formatHelp(
   `${COMMAND} --policy FILE.yaml --portfolio FILE.json [--market FILE.json] [--execution FILE.json] [--host 127.0.0.1] [--port 8100] [--audit-log FILE.jsonl] [--audit-mode durable|batched] [--state FILE.json]`,
   [
-    'Serves the gate over HTTP: POST /intent (the Python service\'s interface), /v1/check, /v1/max-qty, /v1/fills,',
+    "Serves the gate over HTTP: POST /intent (the Python service's interface), /v1/check, /v1/max-qty, /v1/fills,",
     '/v1/prices, /v1/equity, /v1/kill-switch/reset, /v1/policy/reload; GET /v1/state, /health, /metrics, /openapi.json.',
     'The bearer token is read from POLICYGATE_TOKEN (never from a flag: flags show in ps).',
   ].join('\n'),
