@@ -16,7 +16,7 @@ const readCases = (name: string): Case[] =>
     .split('\n')
     .map((line) => JSON.parse(line) as Case);
 
-/** SPEC v0.2: an order that only reduces its symbol's position (not crossing zero). */
+/** Policy DSL v0.2: an order that only reduces its symbol's position (not crossing zero). */
 function onlyReduces({ intent, portfolio }: Case): boolean {
   const current = portfolio.positions?.[intent.instrument.symbol] ?? 0;
   const next = current + (intent.side === 'buy' ? intent.qty : -intent.qty);

@@ -24,7 +24,7 @@ describe('Account', () => {
     expect(a.updated({ realized_pnl_today: -5 })).toEqual({ ...figures, realized_pnl_today: -5 });
   });
 
-  it('derives daily return and drawdown (SPEC step 2) when the figures change', () => {
+  it('derives daily return and drawdown (the metrics) when the figures change', () => {
     const a = new Account();
     a.set(figures);
     a.set(a.updated({ equity: 99_000 }));

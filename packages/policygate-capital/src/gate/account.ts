@@ -1,4 +1,4 @@
-// The portfolio's equity figures as the gate keeps them, and SPEC step 2's loss figures derived
+// The portfolio's equity figures as the gate keeps them, and the loss figures (docs: /docs/semantics/#metrics) derived
 // from them (recomputed on change, not per check).
 import type { Metrics } from '../engine/metrics.js';
 import type { PortfolioState } from '../model/schemas.js';
@@ -60,12 +60,12 @@ export class Account {
     this.derive();
   }
 
-  /** SPEC step 2's daily return: (equity − start of day) / start of day. */
+  /** The daily return: (equity − start of day) / start of day. */
   get dailyReturn(): number {
     return this.dailyReturnNow;
   }
 
-  /** SPEC step 2's drawdown: (peak − equity) / peak. */
+  /** The drawdown: (peak − equity) / peak. */
   get drawdown(): number {
     return this.drawdownNow;
   }

@@ -1,5 +1,5 @@
 // The check pipeline: one order decided on the gate's parts, then the consequences (kill switch,
-// order windows). SPEC "Evaluation" steps 1–2 are done here from the parts' incremental state;
+// order windows). Evaluation steps 1–2 (docs: /docs/semantics/) are done here from the parts' incremental state;
 // steps 3–6 are the engine's `decideFromMetrics`, shared with `evaluate`.
 import {
   compareCodePoints,
@@ -128,7 +128,7 @@ export class CheckPipeline {
     return result;
   }
 
-  /** SPEC steps 1–6 once the check is placed at `at`; throws what `evaluate` turns into SYS-002. */
+  /** The evaluation steps (docs: /docs/semantics/) once the check is placed at `at`; throws what `evaluate` turns into SYS-002. */
   private decide(
     parts: GateParts,
     intent: OrderIntent,
@@ -183,7 +183,7 @@ export class CheckPipeline {
   }
 
   /**
-   * SPEC "Policy DSL v0.2", order of evaluation steps 2–3 and EXEC-003's lookup, as `evaluate` makes
+   * Policy DSL v0.2 (docs: /docs/semantics/#order-of-evaluation), steps 2–3 and EXEC-003's lookup, as `evaluate` makes
    * them on the state the gate reports: an unreadable intent or market timestamp (SYS-002) and
    * stale market data (SYS-003) deny at once; otherwise `counts` gets the price age and the
    * duplicate. Timestamps are read only when the resolved policy needs them.
@@ -211,7 +211,7 @@ export class CheckPipeline {
   }
 }
 
-/** SPEC step 1: the intent's symbol, then every other unpriced holding in sorted order. */
+/** Missing prices: the intent's symbol, then every other unpriced holding in sorted order. */
 function missingPrices(book: ExposureBook, symbol: string, priced: boolean, intentId: string): Decision {
   const missing = priced ? [] : [symbol];
   const others: string[] = [];

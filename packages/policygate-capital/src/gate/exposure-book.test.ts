@@ -45,7 +45,7 @@ describe('ExposureBook', () => {
           else book.replacePrices(o.snapshot);
           const want = fromScratch(book.positions, book.prices);
           expect(Object.is(book.grossBefore(), want.gross)).toBe(true);
-          // Net is only ever used as |net| (SPEC: net = |Σ q·p|), so the sign of a zero sum (a −0 term
+          // Net is only ever used as |net| (net = |Σ q·p|), so the sign of a zero sum (a −0 term
           // from an underflowing q·p) is immaterial; everything else must match bit for bit.
           expect(Object.is(book.netBefore() || 0, want.net || 0)).toBe(true);
           expect([...book.unpriced].sort()).toEqual(want.unpriced);

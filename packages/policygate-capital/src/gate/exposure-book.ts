@@ -3,7 +3,7 @@
 //
 // Gross (Σ|q·p|) and net (Σq·p) are ExactSums: exact, so removing a term is adding its negation
 // exactly, and the rounded sum is bit-identical to what the pure evaluator gets by summing the same
-// products from scratch (SPEC "Metrics": sums must not depend on the order of the terms). The book
+// products from scratch (docs /docs/semantics/#metrics: sums must not depend on the order of the terms). The book
 // also counts held symbols without a valid price, so that SYS-001 is an O(1) test.
 //
 // Every position value is formed in this module, as `evaluate` forms it: `(q × p) × multiplier`
@@ -13,7 +13,7 @@ import type { PreparedInstrument } from '../policy/compile.js';
 import { CompensatedSum, ExactSum } from '../util/fsum.js';
 import { buildRecord } from '../util/records.js';
 
-/** SPEC SYS-001: a usable price is a finite number > 0. */
+/** SYS-001: a usable price is a finite number > 0. */
 export const isValidPrice = (p: unknown): p is number => typeof p === 'number' && p > 0 && p < Infinity;
 
 /**
@@ -53,7 +53,7 @@ export class ExposureBook {
     return this.instruments === null ? 1 : (this.instruments.get(symbol)?.multiplier ?? 1);
   }
 
-  /** The value of `q` units of `symbol` at `p`: `(q × p) × multiplier`, in that order (SPEC "Instruments"). */
+  /** The value of `q` units of `symbol` at `p`: `(q × p) × multiplier`, in that order (docs: /docs/policy/). */
   private value(symbol: string, q: number, p: number): number {
     return this.instruments === null ? q * p : q * p * this.multiplier(symbol);
   }
@@ -100,7 +100,7 @@ export class ExposureBook {
   }
 
   /**
-   * SPEC step 2's position and exposure figures for an order of `qty` on `symbol` at `price`, written
+   * The position and exposure figures (docs: /docs/semantics/#metrics) for an order of `qty` on `symbol` at `price`, written
    * into `m` (the loss figures are not touched): the formulas of `metricsFromSums`, but the "before"
    * sums are the book's totals as they stand and the "after" sums swap one term of the exact totals,
    * so this costs two exact additions instead of summing the other holdings. Bit-identical to

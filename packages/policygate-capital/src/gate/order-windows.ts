@@ -7,7 +7,7 @@ import type { RecentOrder } from '../model/schemas.js';
 import { SECOND } from './time.js';
 import { TimeWindow } from './windows.js';
 
-/** The width of the order windows (SPEC: orders in the last 60 s). */
+/** The width of the order windows (docs /docs/gate/: orders in the last 60 s). */
 export const ORDER_WINDOW_US = 60 * SECOND;
 
 /**

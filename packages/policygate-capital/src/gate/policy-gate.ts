@@ -166,7 +166,7 @@ export class PolicyGate {
   }
 
   /**
-   * The audit event of a check (SPEC.md "Audit trail"), built with `buildAuditEvent` from the state
+   * The audit event of a check (docs: /docs/audit/), built with `buildAuditEvent` from the state
    * the check was decided on: the execution state is the gate's as it was at the check (order
    * counts, violations in the window, the kill switch), so replaying the event with the pure engine
    * reproduces the gate's decision.
