@@ -89,7 +89,9 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const ratioB = rounds.map((r) => r.a / r.b);
 const ratioC = rounds.map((r) => r.a / r.c);
 console.log(`PolicyEngine.evaluate, 50 positions, v0.1 policy: ${fmt(med(rounds.map((r) => r.a)))} evals/s`);
-console.log(`PolicyEngine.evaluate, 50 positions, v0.2 policy, every new rule configured: ${fmt(med(rounds.map((r) => r.b)))} evals/s; with ${recent.length} recent orders: ${fmt(med(rounds.map((r) => r.c)))} evals/s`);
+console.log(
+  `PolicyEngine.evaluate, 50 positions, v0.2 policy, every new rule configured: ${fmt(med(rounds.map((r) => r.b)))} evals/s; with ${recent.length} recent orders: ${fmt(med(rounds.map((r) => r.c)))} evals/s`,
+);
 const ok = med(ratioB) <= 1.25;
 console.log(`v0.2 cost / v0.1 cost, every new rule configured: ${med(ratioB).toFixed(3)}× (median of ${rounds.length} alternating rounds; ${span(ratioB)}) — target ≤ 1.25×: ${ok ? 'met' : 'MISSED'}`);
 console.log(`v0.2 cost / v0.1 cost, the same with ${recent.length} recent orders to scan: ${med(ratioC).toFixed(3)}× (${span(ratioC)}) — reported, not a target`);

@@ -355,6 +355,23 @@ export function metricsFromSums(
   };
 }
 
+/** A Metrics record to fill in (the gate keeps one per pipeline and computes into it). */
+export const emptyMetrics = (dailyReturn = 0, drawdown = 0): Metrics => ({
+  dailyReturn,
+  drawdown,
+  price: 0,
+  multiplier: 1,
+  currentQty: 0,
+  newQty: 0,
+  newPositionPct: 0,
+  grossBefore: 0,
+  grossAfter: 0,
+  netBefore: 0,
+  netAfter: 0,
+  grossExposureX: 0,
+  netExposureX: 0,
+});
+
 /** False when a sum in `m` is NaN: a compensated sum that could not certify its rounding (or an overflow). */
 export const certified = (m: Metrics): boolean => m.grossBefore === m.grossBefore && m.grossAfter === m.grossAfter && m.netBefore === m.netBefore && m.netAfter === m.netAfter;
 

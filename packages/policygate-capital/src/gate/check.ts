@@ -12,7 +12,7 @@ import {
   unreadableTimestamp,
   type ExecutionCounts,
 } from '../engine/evaluate.js';
-import type { Metrics } from '../engine/metrics.js';
+import { emptyMetrics, type Metrics } from '../engine/metrics.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent } from '../model/schemas.js';
 import { resolveLimits, type ResolvedLimits } from '../policy/compile.js';
@@ -40,21 +40,7 @@ export type Finish<T> = (decision: Decision, at: number | null) => T;
  */
 export class CheckPipeline {
   private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0, duplicateOf: null, priceAge: null };
-  private readonly metrics: Metrics = {
-    dailyReturn: 0,
-    drawdown: 0,
-    price: 0,
-    multiplier: 1,
-    currentQty: 0,
-    newQty: 0,
-    newPositionPct: 0,
-    grossBefore: 0,
-    grossAfter: 0,
-    netBefore: 0,
-    netAfter: 0,
-    grossExposureX: 0,
-    netExposureX: 0,
-  };
+  private readonly metrics: Metrics = emptyMetrics();
   private checking = false;
 
   /**

@@ -1,7 +1,7 @@
 // The largest order the exposure rules allow now: a closed-form estimate per rule, confirmed and
 // adjusted with the rules themselves on the lot grid. A pure function of what it is given.
 import type { ExecutionCounts } from '../engine/evaluate.js';
-import type { Metrics } from '../engine/metrics.js';
+import { emptyMetrics, type Metrics } from '../engine/metrics.js';
 import {
   dailyLoss,
   drawdown,
@@ -146,21 +146,7 @@ export function solveMaxQty(input: MaxQtyInput): MaxQty {
     qty: 0,
     limit_price: limitPrice ?? null,
   };
-  const metrics = {
-    dailyReturn: input.dailyReturn,
-    drawdown: input.drawdown,
-    price: 0,
-    multiplier: 1,
-    currentQty: 0,
-    newQty: 0,
-    newPositionPct: 0,
-    grossBefore: 0,
-    grossAfter: 0,
-    netBefore: 0,
-    netAfter: 0,
-    grossExposureX: 0,
-    netExposureX: 0,
-  } satisfies Metrics;
+  const metrics = emptyMetrics(input.dailyReturn, input.drawdown);
   const lotSize = compiled.instruments.get(symbol)?.lotSize ?? null;
   const ctx = (qty: number): RuleContext => {
     probe.qty = qty;
