@@ -196,7 +196,9 @@ export function solveMaxQty(input: MaxQtyInput): MaxQty {
   const grid = inv >= 1 && Math.abs(inv * lot - 1) < 1e-12 ? (k: number) => k / inv : (k: number) => k * lot;
   const k = largestAllowed((k) => fires(grid(k)) !== undefined, Math.floor(estimate / lot));
   const qty = grid(k);
-  const binding = fires(grid(k + 1)) ?? fires(qty + lot) ?? null;
+  // The rule that `qty + lot` (the order a user would send next) breaks; the grid point k + 1 can differ
+  // from it by an ulp, and at a knife edge between two limits that picks another rule.
+  const binding = fires(qty + lot) ?? fires(grid(k + 1)) ?? null;
   const limit =
     binding === 'ORD-001'
       ? o!.max_order_qty
