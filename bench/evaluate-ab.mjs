@@ -5,40 +5,23 @@
 // the median ns/evaluation of each and the median and range of the per-round ratio B/A.
 //
 //   POLICYGATE_DIST_A=path/to/old/dist node bench/evaluate-ab.mjs [rounds]
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { policyText, wireState } from './state.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 40);
 const SLICE = 1 << 14;
 if (!process.env.POLICYGATE_DIST_A) throw new Error('set POLICYGATE_DIST_A to the dist to compare against');
 const load = (dir) => import(pathToFileURL(resolve(dir, 'index.js')).href);
-const policyText = readFileSync(new URL('../tests/fixtures/conformance/reference-policy.yaml', import.meta.url), 'utf8');
 
 async function setup(lib) {
-  const positions = {};
-  const prices = { AAPL: 200 };
-  for (let i = 0; i < 50; i++) {
-    const sym = `SYM${String(i).padStart(3, '0')}`;
-    positions[sym] = (i % 2 ? 1 : -1) * (5 + (i % 7));
-    prices[sym] = 20 + i * 1.37;
-  }
+  const w = wireState();
   const wire = (parse, value) => parse(JSON.parse(JSON.stringify(value)));
   const engine = await lib.PolicyEngine.fromYaml(policyText);
-  const intent = wire(lib.parseOrderIntent, {
-    intent_id: 'ab-1',
-    timestamp: '2026-02-18T14:30:00Z',
-    strategy_id: 'momentum_v1',
-    account_id: 'acct_1',
-    instrument: { symbol: 'AAPL', asset_class: 'equity' },
-    side: 'buy',
-    order_type: 'market',
-    qty: 10,
-    limit_price: null,
-  });
-  const portfolio = wire(lib.parsePortfolioState, { equity: 1_000_000, start_of_day_equity: 1_000_000, peak_equity: 1_000_000, positions, realized_pnl_today: 0, unrealized_pnl: 0 });
-  const market = wire(lib.parseMarketSnapshot, { timestamp: '2026-02-18T14:30:00Z', prices });
-  const execution = wire(lib.parseExecutionState, { orders_last_60s_global: 3, orders_last_60s_by_strategy: { momentum_v1: 1 }, violations_last_window: [], kill_switch_active: false });
+  const intent = wire(lib.parseOrderIntent, w.intent);
+  const portfolio = wire(lib.parsePortfolioState, w.portfolio);
+  const market = wire(lib.parseMarketSnapshot, w.market);
+  const execution = wire(lib.parseExecutionState, w.execution);
   if (engine.evaluate(intent, portfolio, market, execution).decision !== 'ALLOW') throw new Error('setup: expected ALLOW');
   return () => {
     let bad = 0;

@@ -1,3 +1,4 @@
+import { emptyMetrics } from '../engine/metrics.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExactSum } from '../util/fsum.js';
@@ -153,28 +154,7 @@ describe('ExposureBook', () => {
     }
     expect(book.grossBefore()).toBe(gross.value());
     expect(book.netBefore()).toBe(net.value());
-    const m = book.exposureInto(
-      {
-        dailyReturn: 0,
-        drawdown: 0,
-        price: 0,
-        multiplier: 1,
-        currentQty: 0,
-        newQty: 0,
-        newPositionPct: 0,
-        grossBefore: 0,
-        grossAfter: 0,
-        netBefore: 0,
-        netAfter: 0,
-        grossExposureX: 0,
-        netExposureX: 0,
-      },
-      'ES',
-      'buy',
-      1,
-      5012.25,
-      1e6,
-    );
+    const m = book.exposureInto(emptyMetrics(), 'ES', 'buy', 1, 5012.25, 1e6);
     expect(m.multiplier).toBe(50);
     expect(m.newPositionPct).toBe(Math.abs(-2 * 5012.25 * 50) / 1e6);
   });
