@@ -59,3 +59,23 @@ describe('a batched FileAuditSink at process exit', () => {
     expect(r.stderr).toMatch(/\[ERR_AUDIT_WRITE\] PolicyGateAuditWarning: audit write failed: \/dev\/full: write: ENOSPC.*\(events lost; no onError was given/);
   });
 });
+
+// The rare exit code 13 of a batched appender in the multi-process test (concurrency.test.ts), made
+// deterministic: a watcher's wake-up that ran after close() began terminating the writer thread
+// unref'd it, and the process ended with close() unsettled. Exit 13 on every run before the fix.
+describe('a batched writer stopped while a wake-up is queued', () => {
+  let lateWake: string;
+  beforeAll(async () => {
+    lateWake = await bundleWorker(new URL('./late-wake-worker.ts', import.meta.url));
+  });
+
+  it('keeps the process alive until the writer thread has exited, and stop() resolves', () => {
+    for (let run = 0; run < 3; run++) {
+      const path = join(dir, `late-wake-${run}.jsonl`);
+      const r = spawnSync(process.execPath, [lateWake, path], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe('stopped\n');
+      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
+    }
+  });
+});

@@ -203,7 +203,10 @@ export class BatchedWriter implements SinkWriter {
         if (wait.async) await wait.value;
       }
     } finally {
-      if (--this.#awaiting === 0) this.#thread!.unref();
+      // Not once stopping: `terminate()` refs the thread until it has exited, and a waiter woken
+      // late (V8 may run a waitAsync wake-up after later promise jobs) must not undo that: with the
+      // thread unref'd the process could end with `close()` unsettled (exit code 13).
+      if (--this.#awaiting === 0 && !this.#stopped) this.#thread!.unref();
     }
   }
 
