@@ -32,7 +32,14 @@ export function transportFor(client: NodeRedisClientLike | NodeRedisClusterLike)
 }
 
 /** A commit's outcome, as Redis decided it. */
-export type CommitReply = { kind: 'ok'; version: number } | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] } | { kind: 'expired' } | { kind: 'nobook' };
+export type CommitReply = { kind: 'ok'; first: number } | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] } | { kind: 'expired' } | { kind: 'nobook' };
+
+/** One operation of a commit batch: its unique id, its JSON, and for a check the decision kind ('' otherwise). */
+export interface BatchEntry {
+  id: string;
+  json: string;
+  decision: string;
+}
 
 /** The book's head: its committed version and last operation id. */
 export interface Head {
@@ -101,16 +108,21 @@ export class BookStore {
     return { version: Number(r[0]), id: String(r[1]), policy: r[2] == null ? null : String(r[2]) };
   }
 
-  /** Appends `opJson` at version `expected + 1` if the head is still `(expected, expectedId)`. */
-  async commit(expected: number, expectedId: string, opId: string, opJson: string, decision: string, deadline: number): Promise<CommitReply> {
+  /**
+   * Appends the batch `ops` (in order) at versions `expected + 1`, … if the head is still
+   * `(expected, expectedId)`; nothing of it otherwise.
+   */
+  async commit(expected: number, expectedId: string, ops: readonly BatchEntry[], deadline: number): Promise<CommitReply> {
     // Redis compares the deadline with its own clock (Unix ms): the wall clock here, since that is
     // what the two share. A skew makes commits fail closed (Redis ahead) or leaves a late commit to
     // the next sync (Redis behind); see the docs page.
     const unixDeadline = Date.now() + (deadline - performance.now());
-    const r = (await this.script('commit', [this.keys.head, this.keys.ops], [String(expected), expectedId, opId, opJson, decision, String(Math.floor(unixDeadline))], deadline)) as unknown[];
+    const args = [String(expected), expectedId, String(Math.floor(unixDeadline))];
+    for (const o of ops) args.push(o.id, o.json, o.decision);
+    const r = (await this.script('commit', [this.keys.head, this.keys.ops], args, deadline)) as unknown[];
     switch (String(r[0])) {
       case 'OK':
-        return { kind: 'ok', version: Number(r[1]) };
+        return { kind: 'ok', first: Number(r[1]) };
       case 'CONFLICT':
         return { kind: 'conflict', version: Number(r[1]), id: String(r[2]), missed: decodeEntries(r[3]) };
       case 'EXPIRED':
