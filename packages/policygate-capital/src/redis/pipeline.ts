@@ -121,10 +121,14 @@ export class CommitPipeline {
   private pump(): void {
     if (this.busy || this.queue.length === 0) return;
     this.busy = true;
-    this.runNext().finally(() => {
-      this.busy = false;
-      this.pump();
-    });
+    // The next batch is formed a turn of the event loop later: the callers just answered send their
+    // next calls meanwhile (promise continuations), and they join it instead of trickling one by one.
+    this.runNext().finally(() =>
+      setImmediate(() => {
+        this.busy = false;
+        this.pump();
+      }),
+    );
   }
 
   private async runNext(): Promise<void> {

@@ -6,18 +6,18 @@ import type { BookKeys } from './keys.js';
 import { COMMIT_SCRIPT, INIT_SCRIPT, SAVE_SNAPSHOT_SCRIPT } from './scripts.js';
 
 /**
- * The one call BookStore needs from a Redis client: send a command, with a timeout in ms. A
- * node-redis client and cluster are adapted by {@link transportFor}.
+ * The one call BookStore needs from a Redis client: send a command, with a signal that aborts it
+ * while it is not yet written. A node-redis client and cluster are adapted by {@link transportFor}.
  */
 export interface RedisTransport {
-  send(args: string[], firstKey: string, timeoutMs: number): Promise<unknown>;
+  send(args: string[], firstKey: string, signal: AbortSignal): Promise<unknown>;
 }
 
 interface NodeRedisClientLike {
-  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
+  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 interface NodeRedisClusterLike {
-  sendCommand(firstKey: string, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
+  sendCommand(firstKey: string, isReadonly: boolean | undefined, args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
   masters: unknown;
 }
 
@@ -25,10 +25,10 @@ interface NodeRedisClusterLike {
 export function transportFor(client: NodeRedisClientLike | NodeRedisClusterLike): RedisTransport {
   if ('masters' in client) {
     const cluster = client as NodeRedisClusterLike;
-    return { send: (args, firstKey, timeout) => cluster.sendCommand(firstKey, false, args, { timeout }) };
+    return { send: (args, firstKey, abortSignal) => cluster.sendCommand(firstKey, false, args, { abortSignal }) };
   }
   const c = client as NodeRedisClientLike;
-  return { send: (args, _firstKey, timeout) => c.sendCommand(args, { timeout }) };
+  return { send: (args, _firstKey, abortSignal) => c.sendCommand(args, { abortSignal }) };
 }
 
 /** A commit's outcome, as Redis decided it. */
@@ -74,18 +74,24 @@ export class BookStore {
     const left = deadline - performance.now();
     if (left <= 0) throw new StoreTimeout(what, 0);
     // Our own timer: node-redis's per-command `timeout` does not fire for a command already written
-    // to a socket whose peer is frozen (SIGSTOP). A command that times out here may still run later;
-    // the commit script refuses it past the deadline, and the caller treats the outcome as unknown.
+    // to a socket whose peer is frozen (SIGSTOP), and it costs an AbortSignal.timeout (whose
+    // DOMException is built even when the reply came long before) per command. The timer aborts a
+    // command not yet written; one written may still run later: the commit script refuses it past
+    // the deadline, and the caller treats the outcome as unknown.
+    const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout(what, left)), Math.ceil(left));
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new StoreTimeout(what, left));
+      }, Math.ceil(left));
     });
     try {
-      const sent = this.transport.send(args, this.keys.head, Math.ceil(left));
+      const sent = this.transport.send(args, this.keys.head, abort.signal);
       sent.catch(() => undefined); // its late rejection, once the timer has won, is not an unhandled one
       return await Promise.race([sent, timeout]);
     } catch (e) {
-      if ((e as Error)?.name === 'TimeoutError') throw new StoreTimeout(what, left);
+      if ((e as Error)?.name === 'AbortError') throw new StoreTimeout(what, left);
       throw e;
     } finally {
       clearTimeout(timer);
