@@ -24,6 +24,8 @@ import {
   type GateSnapshot,
   type KillSwitchState,
   type MarketSnapshot,
+  type MaxQty,
+  type MaxQtyOptions,
   type OrderIntent,
   type PolicyEngine,
   type PortfolioState,
@@ -260,14 +262,37 @@ export class RedisGate {
   async snapshot(): Promise<GateSnapshot> {
     const deadline = performance.now() + this.timeoutMs;
     return this.pipeline.exclusive(async () => {
-      if (performance.now() >= deadline) throw new PolicyGateError('ERR_STATE_STORE', 'State store unavailable: earlier calls did not finish within the bound.');
-      try {
-        await this.pipeline.resync(deadline);
-      } catch (e) {
-        throw new PolicyGateError('ERR_STATE_STORE', `State store unavailable (${describe(e)}).`, { cause: e });
-      }
+      await this.resync(deadline);
       return this.pipeline.replica.snapshot();
     });
+  }
+
+  /**
+   * The largest quantity of `symbol` the book would approve now (as `PolicyGate.maxQty`), computed
+   * on this process's replica after reading the book. Advisory: another process may commit before
+   * this process's next check.
+   *
+   * @throws {PolicyGateError} `ERR_STATE_STORE` when Redis does not answer within the bound.
+   * @example
+   * ```ts
+   * const { qty, binding } = await gate.maxQty('AAPL', 'buy')
+   * ```
+   */
+  async maxQty(symbol: string, side: 'buy' | 'sell', market?: MarketSnapshot, options?: MaxQtyOptions): Promise<MaxQty> {
+    const deadline = performance.now() + this.timeoutMs;
+    return this.pipeline.exclusive(async () => {
+      await this.resync(deadline);
+      return this.pipeline.replica.gate.maxQty(symbol, side, market, options);
+    });
+  }
+
+  private async resync(deadline: number): Promise<void> {
+    if (performance.now() >= deadline) throw new PolicyGateError('ERR_STATE_STORE', 'State store unavailable: earlier calls did not finish within the bound.');
+    try {
+      await this.pipeline.resync(deadline);
+    } catch (e) {
+      throw new PolicyGateError('ERR_STATE_STORE', `State store unavailable (${describe(e)}).`, { cause: e });
+    }
   }
 
   /** The committed version this process holds (the number of operations in the book's history it has applied). */
