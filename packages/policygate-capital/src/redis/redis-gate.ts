@@ -112,6 +112,7 @@ export class RedisGate {
         );
       }
       const replica = await loadReplica(engine, store, deadline);
+      await store.loadScripts(deadline);
       const pipeline = new CommitPipeline(engine, store, replica, {
         timeoutMs,
         snapshotEvery: options.snapshotEvery ?? 1000,

@@ -108,6 +108,11 @@ export class BookStore {
     }
   }
 
+  /** Loads the commit script into Redis's script cache, so that the first commit is one round trip, not a NOSCRIPT and an EVAL. */
+  async loadScripts(deadline: number): Promise<void> {
+    await this.send('script load', ['SCRIPT', 'LOAD', COMMIT_SCRIPT], deadline);
+  }
+
   /** Creates the book at version 0 from `snapshotJson` unless it exists; returns its head. */
   async init(policyHash: string, snapshotJson: string, deadline: number): Promise<Head> {
     const r = (await this.script('init', [this.keys.head, this.keys.snap], [policyHash, snapshotJson], deadline)) as unknown[];
