@@ -19,7 +19,17 @@ afterAll(() => server.stop());
 function runWorker(w: number, book: string): Promise<Record<string, Decision>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(import.meta.dirname, 'worker.mjs')], {
-      env: { ...process.env, URL: server.url, BOOK: book, POLICY: POLICY_YAML, WORKER: String(w), WORKERS: String(WORKERS), COUNT: String(COUNT), PORTFOLIO: JSON.stringify(PORTFOLIO), MARKET: JSON.stringify(MARKET) },
+      env: {
+        ...process.env,
+        URL: server.url,
+        BOOK: book,
+        POLICY: POLICY_YAML,
+        WORKER: String(w),
+        WORKERS: String(WORKERS),
+        COUNT: String(COUNT),
+        PORTFOLIO: JSON.stringify(PORTFOLIO),
+        MARKET: JSON.stringify(MARKET),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

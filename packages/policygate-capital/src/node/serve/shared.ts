@@ -21,14 +21,7 @@ export interface SharedGateOptions {
  * @throws {UsageError} for `--book` without `--redis` (and the reverse), a bad timeout, or
  *   `--state`/`--execution` with `--redis`.
  */
-export function sharedOptions(opts: {
-  redis?: string;
-  book?: string;
-  'redis-prefix'?: string;
-  'redis-timeout-ms'?: string;
-  state?: string;
-  execution?: string;
-}): SharedGateOptions | null {
+export function sharedOptions(opts: { redis?: string; book?: string; 'redis-prefix'?: string; 'redis-timeout-ms'?: string; state?: string; execution?: string }): SharedGateOptions | null {
   if (opts.redis === undefined) {
     const stray = (['book', 'redis-prefix', 'redis-timeout-ms'] as const).filter((k) => opts[k] !== undefined);
     if (stray.length > 0) throw new UsageError(`${stray.map((k) => `--${k}`).join(', ')} need --redis`);
@@ -54,10 +47,7 @@ export function sharedOptions(opts: {
  *   `ERR_GATE_POLICY_MISMATCH` when the book was created under another policy.
  */
 export async function openSharedGate(engine: PolicyEngine, opts: { portfolio?: string; market?: string }, shared: SharedGateOptions): Promise<ServiceGate & { close(): Promise<void> }> {
-  const [portfolio, market] = await Promise.all([
-    readJsonFile(opts.portfolio!, parsePortfolioState),
-    opts.market === undefined ? undefined : readJsonFile(opts.market, parseMarketSnapshot),
-  ]);
+  const [portfolio, market] = await Promise.all([readJsonFile(opts.portfolio!, parsePortfolioState), opts.market === undefined ? undefined : readJsonFile(opts.market, parseMarketSnapshot)]);
   const { RedisGate } = await import('../../redis/index.js');
   return RedisGate.open(engine, { ...shared, portfolio, ...(market && { market }) });
 }
