@@ -49,18 +49,16 @@ describe('policygate-serve --redis: replicas share one book', () => {
   it('two processes on one book share one order-rate budget: 20 approvals a minute in total, not 20 each', async () => {
     // 60 orders in the same minute, 20 per strategy, sent to both processes at once. Each process
     // alone would approve 20 (the global limit; 8 per strategy × 3 strategies is more): together they
-    // approve exactly 20, and deny the other 40 with EXEC-001.
+    // approve exactly 20 (whatever the order: the strategies' caps add up to 24), and deny the other
+    // 40 with a rate limit.
     const sent = Array.from({ length: 60 }, (_, i) => ({ server: i % 2 === 0 ? a : b, intent: intentAt(`r${i}`, i * 0.5, `s${i % 3}`) }));
     const got = await Promise.all(sent.map((x) => check(x.server, x.intent)));
     const approved = got.filter((d) => d.decision !== 'DENY');
     expect(approved.length, JSON.stringify(got.map((d) => d.violations.map((v) => v.message).join('+')))).toBe(20);
-    expect(got.filter((d) => d.violations.some((v) => v.rule_id === 'EXEC-001')).length).toBe(40);
-    // Both processes answered from the same book: each approved some and denied some.
-    for (const side of [0, 1]) {
-      const mine = got.filter((_, i) => i % 2 === side);
-      expect(mine.some((d) => d.decision !== 'DENY')).toBe(true);
-      expect(mine.some((d) => d.decision === 'DENY')).toBe(true);
-    }
+    const denied = got.filter((d) => d.decision === 'DENY');
+    expect(denied.filter((d) => d.violations.some((v) => v.rule_id === 'EXEC-001' || v.rule_id === 'EXEC-002')).length).toBe(40);
+    // Which process approved which depends on how the requests interleave; that both answered from one book does not.
+    expect(got.filter((d) => d.violations.some((v) => v.rule_id === 'SYS-002'))).toEqual([]);
   });
 
   it('a kill switch tripped through one process denies in the other until a reset through either', async () => {
