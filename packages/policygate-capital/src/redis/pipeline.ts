@@ -139,12 +139,19 @@ export class CommitPipeline {
     }
     const batch: QueuedOp[] = [];
     const now = performance.now();
+    let expired = false;
     while (batch.length < this.options.maxBatch && this.queue[0]?.kind === 'op') {
       const op = this.queue.shift() as QueuedOp;
       if (op.deadline > now) batch.push(op);
-      else op.resolve({ unavailable: `this process's earlier calls did not finish within ${this.options.timeoutMs} ms` });
+      else {
+        op.resolve({ unavailable: `this process's earlier calls did not finish within ${this.options.timeoutMs} ms` });
+        expired = true;
+      }
     }
-    if (batch.length > 0) await this.commitBatch(batch);
+    // Answered calls read the replica (checkDetailed's state) when they resume: the rest waits for
+    // the next turn, so that they read the committed state, not a batch's tentative one.
+    if (expired) this.queue.unshift(...batch);
+    else if (batch.length > 0) await this.commitBatch(batch);
   }
 
   /** Decides and commits one batch; answers every call in it. Never rejects. */
