@@ -39,7 +39,7 @@ afterAll(async () => {
   expect(codes).toEqual([0, 0]);
 });
 
-async function check(s: Served, intent: unknown): Promise<{ decision: string; violations: { rule_id: string }[]; kill_switch_triggered: boolean }> {
+async function check(s: Served, intent: unknown): Promise<{ decision: string; violations: { rule_id: string; message: string }[]; kill_switch_triggered: boolean }> {
   const r = await post(s.url, '/v1/check', { intent });
   expect(r.status).toBe(200);
   return r.json();
