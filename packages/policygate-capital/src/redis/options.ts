@@ -30,6 +30,11 @@ export interface RedisGateOptions {
   timeoutMs?: number;
   /** Save a snapshot to Redis every this many versions (default 1000): new processes replay at most that many. */
   snapshotEvery?: number;
+  /**
+   * The most operations one commit carries (default 256). Calls made while a commit is in flight
+   * wait and go together in the next one: one round trip for many checks.
+   */
+  maxBatch?: number;
   /** Operations kept in the stream below the latest snapshot (default 10000; -1 keeps the whole history). */
   keepHistory?: number;
 }

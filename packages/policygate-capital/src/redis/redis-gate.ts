@@ -4,15 +4,16 @@
 // - The book is a versioned history in Redis: a head (version, last op id), a stream of committed
 //   operations (checks with their intent and market, fills, prices, equity, resets) and a snapshot
 //   at some version. Each process holds a Replica: a local PolicyGate = snapshot + ops in order.
-// - A call is applied to the replica tentatively (the same TypeScript engine decides), then
-//   committed by one Lua script that checks the head is still the one the replica holds and appends
-//   the operation. On a conflict the replica takes the operation back, applies the missed ones and
-//   decides again. So every decision is what one in-memory gate says for the operation at its
-//   committed position: replaying the stream reproduces them all (linearizable).
+// - Calls are applied to the replica tentatively (the same TypeScript engine decides) and committed
+//   in batches by one Lua script that checks the head is still the one the replica holds and
+//   appends them all (pipeline.ts). Concurrent calls of one process share a round trip. On a
+//   conflict the replica takes the batch back, applies the missed ones and decides again. So every
+//   decision is what one in-memory gate says for the operation at its committed position:
+//   replaying the stream reproduces them all (linearizable).
 // - Fail closed: no answer within the bound (default 250 ms, waiting for this process's earlier
 //   calls included), an error, or a reply that may have been lost → DENY SYS-002 (checks) or
-//   ERR_STATE_STORE (updates), nothing applied locally. After an unknown outcome the next call
-//   reads the stream first: if the operation did commit it is applied once, from the stream.
+//   ERR_STATE_STORE (updates), nothing applied locally. After an unknown outcome the next batch
+//   reads the stream first: if an operation did commit it is applied once, from the stream.
 import {
   PolicyGate,
   PolicyGateError,
@@ -23,16 +24,18 @@ import {
   type GateSnapshot,
   type KillSwitchState,
   type MarketSnapshot,
+  type MaxQty,
+  type MaxQtyOptions,
   type OrderIntent,
   type PolicyEngine,
   type PortfolioState,
 } from '../index.js';
 import { BookKeys } from './keys.js';
-import type { BookOp, BookOpResult, CommittedOp } from './ops.js';
-import { GENESIS_ID, loadReplica, type Replica, ReplicaGap } from './replica.js';
+import type { BookOp } from './ops.js';
+import { loadReplica } from './replica.js';
 import { describe, intentIdOf, unavailableDecision } from './fail-closed.js';
-import { BookStore, transportFor, type CommitReply, type RedisTransport } from './store.js';
-import { TurnQueue } from './turns.js';
+import { CommitPipeline } from './pipeline.js';
+import { BookStore, transportFor, type RedisTransport } from './store.js';
 import type { RedisGateOptions } from './options.js';
 
 export type { RedisGateOptions } from './options.js';
@@ -54,20 +57,13 @@ type Unavailable = { unavailable: string };
  * ```
  */
 export class RedisGate {
-  private readonly turns = new TurnQueue();
-  private stale = false;
   private lastMarket: MarketSnapshot | undefined;
-  private opCounter = 0;
-  private readonly tag = crypto.randomUUID().slice(0, 8);
 
   private constructor(
     /** The engine (policy) every process of the book must share. */
     readonly engine: PolicyEngine,
-    private readonly store: BookStore,
-    private replica: Replica,
+    private readonly pipeline: CommitPipeline,
     private readonly timeoutMs: number,
-    private readonly snapshotEvery: number,
-    private readonly keepHistory: number,
     private readonly closeClient: (() => Promise<unknown>) | null,
   ) {}
 
@@ -116,7 +112,14 @@ export class RedisGate {
         );
       }
       const replica = await loadReplica(engine, store, deadline);
-      return new RedisGate(engine, store, replica, timeoutMs, options.snapshotEvery ?? 1000, options.keepHistory ?? 10_000, closeClient);
+      await store.loadScripts(deadline);
+      const pipeline = new CommitPipeline(engine, store, replica, {
+        timeoutMs,
+        snapshotEvery: options.snapshotEvery ?? 1000,
+        keepHistory: options.keepHistory ?? 10_000,
+        maxBatch: options.maxBatch ?? 256,
+      });
+      return new RedisGate(engine, pipeline, timeoutMs, closeClient);
     } catch (e) {
       await closeClient?.().catch(() => undefined);
       if (e instanceof PolicyGateError) throw e;
@@ -153,7 +156,7 @@ export class RedisGate {
   async checkDetailed(intent: OrderIntent, market?: MarketSnapshot): Promise<GateCheck> {
     const r = await this.checkOp(intent, market, true);
     if (!('unavailable' in r)) return r.value as GateCheck;
-    const g = this.replica.gate;
+    const g = this.pipeline.replica.gate;
     return { decision: r.decision, intent, portfolio: g.portfolio!, market: g.market, execution: g.executionState() };
   }
 
@@ -166,7 +169,7 @@ export class RedisGate {
    * ```
    */
   auditEvent(check: GateCheck, options?: Parameters<PolicyGate['auditEvent']>[1]) {
-    return this.replica.gate.auditEvent(check, options);
+    return this.pipeline.replica.gate.auditEvent(check, options);
   }
 
   private async checkOp(intent: OrderIntent, market: MarketSnapshot | undefined, detailed: boolean): Promise<{ value: unknown } | (Unavailable & { decision: Decision })> {
@@ -178,7 +181,7 @@ export class RedisGate {
     } catch (e) {
       return { unavailable: 'x', decision: unavailableDecision(intentIdOf(intent), `the intent cannot be written as JSON: ${(e as Error)?.message}`, started) };
     }
-    const r = await this.execute(json, started + this.timeoutMs, detailed);
+    const r = await this.pipeline.submit(json, started + this.timeoutMs, detailed);
     if ('unavailable' in r) return { ...r, decision: unavailableDecision(intentIdOf(intent), r.unavailable, started) };
     if (sendMarket) {
       // As PolicyGate does: an adopted snapshot is frozen, so that editing it in place fails loudly.
@@ -242,7 +245,7 @@ export class RedisGate {
   }
 
   private async update(op: BookOp): Promise<unknown> {
-    const r = await this.execute(JSON.stringify(op), performance.now() + this.timeoutMs, false);
+    const r = await this.pipeline.submit(JSON.stringify(op), performance.now() + this.timeoutMs, false);
     if ('unavailable' in r) throw new PolicyGateError('ERR_STATE_STORE', `State store unavailable (${r.unavailable}): the ${op.op} was not applied.`);
     return r.value;
   }
@@ -259,41 +262,63 @@ export class RedisGate {
    */
   async snapshot(): Promise<GateSnapshot> {
     const deadline = performance.now() + this.timeoutMs;
-    if (!(await this.turns.acquire(deadline))) throw new PolicyGateError('ERR_STATE_STORE', 'State store unavailable: earlier calls did not finish within the bound.');
-    try {
+    return this.pipeline.exclusive(async () => {
       await this.resync(deadline);
-      return this.replica.snapshot();
+      return this.pipeline.replica.snapshot();
+    });
+  }
+
+  /**
+   * The largest quantity of `symbol` the book would approve now (as `PolicyGate.maxQty`), computed
+   * on this process's replica after reading the book. Advisory: another process may commit before
+   * this process's next check.
+   *
+   * @throws {PolicyGateError} `ERR_STATE_STORE` when Redis does not answer within the bound.
+   * @example
+   * ```ts
+   * const { qty, binding } = await gate.maxQty('AAPL', 'buy')
+   * ```
+   */
+  async maxQty(symbol: string, side: 'buy' | 'sell', market?: MarketSnapshot, options?: MaxQtyOptions): Promise<MaxQty> {
+    const deadline = performance.now() + this.timeoutMs;
+    return this.pipeline.exclusive(async () => {
+      await this.resync(deadline);
+      return this.pipeline.replica.gate.maxQty(symbol, side, market, options);
+    });
+  }
+
+  private async resync(deadline: number): Promise<void> {
+    if (performance.now() >= deadline) throw new PolicyGateError('ERR_STATE_STORE', 'State store unavailable: earlier calls did not finish within the bound.');
+    try {
+      await this.pipeline.resync(deadline);
     } catch (e) {
-      this.stale = true;
       throw new PolicyGateError('ERR_STATE_STORE', `State store unavailable (${describe(e)}).`, { cause: e });
-    } finally {
-      this.turns.release();
     }
   }
 
   /** The committed version this process holds (the number of operations in the book's history it has applied). */
   get version(): number {
-    return this.replica.version;
+    return this.pipeline.replica.version;
   }
 
   /** The kill switch as this process last saw it (`snapshot()` reads the book first). */
   get killSwitch(): KillSwitchState {
-    return this.replica.gate.killSwitch;
+    return this.pipeline.replica.gate.killSwitch;
   }
 
   /** The portfolio as this process last saw it. */
   get portfolio(): PortfolioState | null {
-    return this.replica.gate.portfolio;
+    return this.pipeline.replica.gate.portfolio;
   }
 
   /** The market as this process last saw it. */
   get market(): MarketSnapshot {
-    return this.replica.gate.market;
+    return this.pipeline.replica.gate.market;
   }
 
   /** The book's clock (latest intent timestamp) as this process last saw it. */
   get clock(): string | null {
-    return this.replica.gate.clock;
+    return this.pipeline.replica.gate.clock;
   }
 
   /**
@@ -305,123 +330,9 @@ export class RedisGate {
    * ```
    */
   async close(): Promise<void> {
-    await this.turns.acquire(performance.now() + 60_000);
-    try {
+    await this.pipeline.exclusive(async () => {
       await this.closeClient?.();
-    } finally {
-      this.turns.release();
-    }
-  }
-
-  private nextOpId(): string {
-    return `${this.tag}-${++this.opCounter}`;
-  }
-
-  /** Applies and commits one operation (JSON text) under this process's turn; see the file notes. */
-  private async execute(json: string, deadline: number, detailed: boolean): Promise<{ value: unknown } | Unavailable> {
-    if (!(await this.turns.acquire(deadline))) return { unavailable: `this process's earlier calls did not finish within ${this.timeoutMs} ms` };
-    const opId = this.nextOpId();
-    try {
-      if (this.stale) await this.resync(deadline);
-      for (;;) {
-        // A fresh copy per attempt: what the gate sees is exactly what the stream holds.
-        const op = JSON.parse(json) as BookOp;
-        const replica = this.replica;
-        let value: BookOpResult | GateCheck;
-        try {
-          value = replica.applyTentative(op, detailed);
-        } catch (e) {
-          throw new InputError(e); // a malformed update: nothing applied, the caller's error
-        }
-        const decided = op.op === 'check' ? (detailed ? (value as GateCheck).decision : (value as Decision)).decision : '';
-        let reply: CommitReply;
-        try {
-          reply = await this.store.commit(replica.version, replica.headId, opId, json, decided, deadline);
-        } catch (e) {
-          // Unknown outcome: it may have committed. Never re-sent; the next call reads the stream.
-          replica.rollback();
-          this.stale = true;
-          return { unavailable: describe(e) };
-        }
-        switch (reply.kind) {
-          case 'ok':
-            replica.confirm(op, reply.version, opId);
-            this.maybeSaveSnapshot(reply.version, opId);
-            return { value };
-          case 'conflict':
-            replica.rollback();
-            await this.catchUp(reply.missed, reply.version, deadline, reply.id);
-            continue;
-          case 'expired':
-            replica.rollback();
-            return { unavailable: `Redis ran the commit after the ${this.timeoutMs} ms bound; it was refused` };
-          case 'nobook':
-            replica.rollback();
-            this.stale = true;
-            return { unavailable: `the book ${this.store.keys.book} is missing from Redis` };
-        }
-      }
-    } catch (e) {
-      if (e instanceof InputError) throw e.cause;
-      if (this.replica.pending) this.replica.rollback();
-      this.stale = true;
-      return { unavailable: describe(e) };
-    } finally {
-      this.turns.release();
-    }
-  }
-
-  /** Applies operations others committed (from a conflict reply, then the stream for the rest). */
-  private async catchUp(missed: CommittedOp[], headVersion: number, deadline: number, headId?: string): Promise<void> {
-    try {
-      this.replica.catchUp(missed);
-      while (this.replica.version < headVersion) {
-        const more = await this.store.range(this.replica.version + 1, '+', 1000, deadline);
-        if (more.length === 0) throw new ReplicaGap(`the stream ends before version ${headVersion}`);
-        this.replica.catchUp(more);
-      }
-      // Ahead of the book, or at its version with another op: Redis lost commits (a crash under
-      // appendfsync everysec, a failover) and others committed since. The book is the truth.
-      if (this.replica.version > headVersion || (headId !== undefined && this.replica.version === headVersion && this.replica.headId !== headId)) {
-        throw new ReplicaGap(`this process holds version ${this.replica.version}, the book ${headVersion}: the store lost commits`);
-      }
-    } catch (e) {
-      if (!(e instanceof ReplicaGap)) throw e;
-      this.replica = await loadReplica(this.engine, this.store, deadline); // trimmed below us, or diverged
-    }
-  }
-
-  /**
-   * Brings the replica to the book's head: reads the stream from the replica's own version (to
-   * check that its history is still the book's) and applies what follows; reloads from the saved
-   * snapshot when the stream no longer holds that (trimmed, or Redis lost writes in a crash).
-   */
-  private async resync(deadline: number): Promise<void> {
-    const replica = this.replica;
-    const from = replica.version;
-    const entries = await this.store.range(Math.max(from, 1), '+', 1000, deadline);
-    const ownOk = from === 0 ? replica.headId === GENESIS_ID : entries[0]?.version === from && entries[0].id === replica.headId;
-    if (!ownOk) {
-      this.replica = await loadReplica(this.engine, this.store, deadline);
-    } else {
-      const head = await this.store.head(deadline);
-      if (head === null) throw new Error(`the book ${this.store.keys.book} is missing from Redis`);
-      await this.catchUp(entries, head.version, deadline, head.id);
-    }
-    this.stale = false;
-  }
-
-  private maybeSaveSnapshot(version: number, id: string): void {
-    // Only the process that committed a multiple of snapshotEvery saves: one writer per snapshot.
-    if (this.snapshotEvery <= 0 || version % this.snapshotEvery !== 0) return;
-    const json = JSON.stringify(this.replica.snapshot());
-    this.store.saveSnapshot(version, id, json, this.keepHistory, performance.now() + Math.max(this.timeoutMs, 2000)).catch(() => undefined); // best effort: the next multiple tries again
-  }
-}
-
-class InputError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('input');
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 // Replica: one process's copy of a book — a PolicyGate holding the committed operations up to a
-// version, plus at most one tentative operation being committed. Rolling a tentative operation back
+// version, plus the tentative operations of one batch being committed (applied in order, each on
+// the state the previous ones left: optimistic). Rolling the tentative operations back
 // restores the last local base snapshot and re-applies the committed operations after it, so the
 // base is refreshed every so often: after max(baseEvery, size/4) operations, where size is the number
 // of entries in the last base (orders, violations, positions, kill-switch events). A snapshot and a
@@ -21,14 +22,14 @@ export class ReplicaGap extends Error {
 }
 
 /**
- * A process's local copy of a book at a committed version (and id), able to apply one operation
- * tentatively and to take it back.
+ * A process's local copy of a book at a committed version (and id), able to apply a batch of
+ * operations tentatively and to confirm or take back all of them.
  */
 export class Replica {
   private gateNow: PolicyGate;
   private base: GateSnapshot;
   private since: BookOp[] = [];
-  private tentative = false;
+  private tentative: BookOp[] = [];
   private rebaseAfter: number;
   private versionNow: number;
   private idNow: string;
@@ -65,44 +66,47 @@ export class Replica {
     return this.gateNow;
   }
 
-  /** Whether an operation is applied but not yet confirmed or rolled back. */
+  /** Whether operations are applied but not yet confirmed or rolled back. */
   get pending(): boolean {
-    return this.tentative;
+    return this.tentative.length > 0;
   }
 
   /**
-   * Applies `op` tentatively (a check with `checkDetailed` when `detailed`). A method that throws (a malformed fill) leaves the replica as it was.
+   * Applies `op` tentatively, after the tentative operations before it (a check with
+   * `checkDetailed` when `detailed`). A method that throws (a malformed fill) leaves the replica
+   * as it was before this call.
    *
    * @throws what the gate method throws.
    */
   applyTentative(op: BookOp, detailed = false): BookOpResult | GateCheck {
-    if (this.tentative) throw new Error('Replica: an operation is already tentative');
     try {
       // checkDetailed changes the gate exactly as check does; it also copies the state decided on.
       const result = detailed && op.op === 'check' ? this.gateNow.checkDetailed(op.intent, op.market) : applyBookOp(this.gateNow, op);
-      this.tentative = true;
+      this.tentative.push(op);
       return result;
     } catch (e) {
-      this.restoreBase(); // the gate's methods validate before they change anything; be sure anyway
+      // The gate's methods validate before they change anything; be sure anyway.
+      this.restoreBase();
+      for (const t of this.tentative) applyBookOp(this.gateNow, t);
       throw e;
     }
   }
 
-  /** The tentative operation committed at `version` with `id`. */
-  confirm(op: BookOp, version: number, id: string): void {
-    if (!this.tentative) throw new Error('Replica: nothing to confirm');
-    if (version !== this.versionNow + 1) throw new ReplicaGap(`confirmed version ${version} does not follow ${this.versionNow}`);
-    this.tentative = false;
-    this.versionNow = version;
-    this.idNow = id;
-    this.since.push(op);
+  /** The tentative operations, in order, committed at `firstVersion`, `firstVersion + 1`, …; `lastId` is the last one's id. */
+  confirm(firstVersion: number, lastId: string): void {
+    if (this.tentative.length === 0) throw new Error('Replica: nothing to confirm');
+    if (firstVersion !== this.versionNow + 1) throw new ReplicaGap(`confirmed version ${firstVersion} does not follow ${this.versionNow}`);
+    this.versionNow = firstVersion + this.tentative.length - 1;
+    this.idNow = lastId;
+    for (const op of this.tentative) this.since.push(op);
+    this.tentative = [];
     if (this.since.length >= this.rebaseAfter) this.rebase();
   }
 
-  /** Takes the tentative operation back (if any): the gate is again the committed state. */
+  /** Takes the tentative operations back (if any): the gate is again the committed state. */
   rollback(): void {
-    if (!this.tentative) return;
-    this.tentative = false;
+    if (this.tentative.length === 0) return;
+    this.tentative = [];
     this.restoreBase();
   }
 
@@ -112,7 +116,7 @@ export class Replica {
    * @throws {ReplicaGap} on a gap or an operation that cannot be applied (the caller reloads).
    */
   catchUp(ops: readonly CommittedOp[]): void {
-    if (this.tentative) throw new Error('Replica: roll back before catching up');
+    if (this.tentative.length > 0) throw new Error('Replica: roll back before catching up');
     for (const c of ops) {
       if (c.version <= this.versionNow) continue; // already held
       if (c.version !== this.versionNow + 1) throw new ReplicaGap(`missing operations ${this.versionNow + 1}..${c.version - 1}`);
@@ -133,7 +137,7 @@ export class Replica {
 
   /** The committed state as a snapshot (evicts expired window entries, which changes no decision). */
   snapshot(): GateSnapshot {
-    if (this.tentative) throw new Error('Replica: an operation is tentative');
+    if (this.tentative.length > 0) throw new Error('Replica: operations are tentative');
     return this.gateNow.snapshot();
   }
 

@@ -3,27 +3,39 @@
 // processes can never both commit on the same version.
 
 /**
- * Commit one operation. KEYS: head, ops. ARGV: expected version, expected head op id, op id, op
- * JSON, decision kind ('' for non-checks), deadline (Unix ms).
+ * Commit a batch of operations, all or none. KEYS: head, ops. ARGV: expected version, expected
+ * head op id, deadline (Unix ms), then for each operation in order: op id, op JSON, decision kind
+ * ('' for non-checks).
  *
- * Replies `{'OK', version}`, `{'CONFLICT', version, id, missed ops…}` (the entries after the
+ * The batch was decided as a chain on the caller's replica (each operation on the state the ones
+ * before it left), so it is valid only on exactly the head the chain starts from: the script
+ * checks that head once and appends the operations at versions expected + 1, + 2, …. A conflict
+ * therefore fails the first operation and everything after it, and nothing of the batch is written.
+ *
+ * Replies `{'OK', first version}`, `{'CONFLICT', version, id, missed ops…}` (the entries after the
  * expected version, at most 256: the caller catches up from them, or reads the rest), `{'EXPIRED'}`
  * when Redis runs it after the caller's deadline (a command that waited in a socket while Redis was
  * frozen must not commit an order whose caller was already told DENY), or `{'NOBOOK'}`.
  */
 export const COMMIT_SCRIPT = `
 local t = redis.call('TIME')
-if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[6]) then return {'EXPIRED'} end
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[3]) then return {'EXPIRED'} end
 local h = redis.call('HMGET', KEYS[1], 'v', 'id')
 if not h[1] then return {'NOBOOK'} end
 if h[1] ~= ARGV[1] or h[2] ~= ARGV[2] then
   local missed = redis.call('XRANGE', KEYS[2], (tonumber(ARGV[1]) + 1) .. '-0', '+', 'COUNT', 256)
   return {'CONFLICT', h[1], h[2], missed}
 end
-local v = tonumber(h[1]) + 1
-redis.call('XADD', KEYS[2], v .. '-0', 'id', ARGV[3], 'op', ARGV[4], 'd', ARGV[5])
-redis.call('HSET', KEYS[1], 'v', v, 'id', ARGV[3])
-return {'OK', v}
+local first = tonumber(h[1]) + 1
+local v = first - 1
+local id = h[2]
+for i = 4, #ARGV, 3 do
+  v = v + 1
+  id = ARGV[i]
+  redis.call('XADD', KEYS[2], v .. '-0', 'id', id, 'op', ARGV[i + 1], 'd', ARGV[i + 2])
+end
+redis.call('HSET', KEYS[1], 'v', v, 'id', id)
+return {'OK', first}
 `;
 
 /**

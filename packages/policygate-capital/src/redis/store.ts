@@ -6,18 +6,18 @@ import type { BookKeys } from './keys.js';
 import { COMMIT_SCRIPT, INIT_SCRIPT, SAVE_SNAPSHOT_SCRIPT } from './scripts.js';
 
 /**
- * The one call BookStore needs from a Redis client: send a command, with a timeout in ms. A
- * node-redis client and cluster are adapted by {@link transportFor}.
+ * The one call BookStore needs from a Redis client: send a command, with a signal that aborts it
+ * while it is not yet written. A node-redis client and cluster are adapted by {@link transportFor}.
  */
 export interface RedisTransport {
-  send(args: string[], firstKey: string, timeoutMs: number): Promise<unknown>;
+  send(args: string[], firstKey: string, signal: AbortSignal): Promise<unknown>;
 }
 
 interface NodeRedisClientLike {
-  sendCommand(args: string[], options?: { timeout?: number }): Promise<unknown>;
+  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 interface NodeRedisClusterLike {
-  sendCommand(firstKey: string, isReadonly: boolean | undefined, args: string[], options?: { timeout?: number }): Promise<unknown>;
+  sendCommand(firstKey: string, isReadonly: boolean | undefined, args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
   masters: unknown;
 }
 
@@ -25,14 +25,21 @@ interface NodeRedisClusterLike {
 export function transportFor(client: NodeRedisClientLike | NodeRedisClusterLike): RedisTransport {
   if ('masters' in client) {
     const cluster = client as NodeRedisClusterLike;
-    return { send: (args, firstKey, timeout) => cluster.sendCommand(firstKey, false, args, { timeout }) };
+    return { send: (args, firstKey, abortSignal) => cluster.sendCommand(firstKey, false, args, { abortSignal }) };
   }
   const c = client as NodeRedisClientLike;
-  return { send: (args, _firstKey, timeout) => c.sendCommand(args, { timeout }) };
+  return { send: (args, _firstKey, abortSignal) => c.sendCommand(args, { abortSignal }) };
 }
 
 /** A commit's outcome, as Redis decided it. */
-export type CommitReply = { kind: 'ok'; version: number } | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] } | { kind: 'expired' } | { kind: 'nobook' };
+export type CommitReply = { kind: 'ok'; first: number } | { kind: 'conflict'; version: number; id: string; missed: CommittedOp[] } | { kind: 'expired' } | { kind: 'nobook' };
+
+/** One operation of a commit batch: its unique id, its JSON, and for a check the decision kind ('' otherwise). */
+export interface BatchEntry {
+  id: string;
+  json: string;
+  decision: string;
+}
 
 /** The book's head: its committed version and last operation id. */
 export interface Head {
@@ -67,18 +74,24 @@ export class BookStore {
     const left = deadline - performance.now();
     if (left <= 0) throw new StoreTimeout(what, 0);
     // Our own timer: node-redis's per-command `timeout` does not fire for a command already written
-    // to a socket whose peer is frozen (SIGSTOP). A command that times out here may still run later;
-    // the commit script refuses it past the deadline, and the caller treats the outcome as unknown.
+    // to a socket whose peer is frozen (SIGSTOP), and it costs an AbortSignal.timeout (whose
+    // DOMException is built even when the reply came long before) per command. The timer aborts a
+    // command not yet written; one written may still run later: the commit script refuses it past
+    // the deadline, and the caller treats the outcome as unknown.
+    const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout(what, left)), Math.ceil(left));
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new StoreTimeout(what, left));
+      }, Math.ceil(left));
     });
     try {
-      const sent = this.transport.send(args, this.keys.head, Math.ceil(left));
+      const sent = this.transport.send(args, this.keys.head, abort.signal);
       sent.catch(() => undefined); // its late rejection, once the timer has won, is not an unhandled one
       return await Promise.race([sent, timeout]);
     } catch (e) {
-      if ((e as Error)?.name === 'TimeoutError') throw new StoreTimeout(what, left);
+      if ((e as Error)?.name === 'AbortError') throw new StoreTimeout(what, left);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -95,22 +108,32 @@ export class BookStore {
     }
   }
 
+  /** Loads the commit script into Redis's script cache, so that the first commit is one round trip, not a NOSCRIPT and an EVAL. */
+  async loadScripts(deadline: number): Promise<void> {
+    await this.send('script load', ['SCRIPT', 'LOAD', COMMIT_SCRIPT], deadline);
+  }
+
   /** Creates the book at version 0 from `snapshotJson` unless it exists; returns its head. */
   async init(policyHash: string, snapshotJson: string, deadline: number): Promise<Head> {
     const r = (await this.script('init', [this.keys.head, this.keys.snap], [policyHash, snapshotJson], deadline)) as unknown[];
     return { version: Number(r[0]), id: String(r[1]), policy: r[2] == null ? null : String(r[2]) };
   }
 
-  /** Appends `opJson` at version `expected + 1` if the head is still `(expected, expectedId)`. */
-  async commit(expected: number, expectedId: string, opId: string, opJson: string, decision: string, deadline: number): Promise<CommitReply> {
+  /**
+   * Appends the batch `ops` (in order) at versions `expected + 1`, … if the head is still
+   * `(expected, expectedId)`; nothing of it otherwise.
+   */
+  async commit(expected: number, expectedId: string, ops: readonly BatchEntry[], deadline: number): Promise<CommitReply> {
     // Redis compares the deadline with its own clock (Unix ms): the wall clock here, since that is
     // what the two share. A skew makes commits fail closed (Redis ahead) or leaves a late commit to
     // the next sync (Redis behind); see the docs page.
     const unixDeadline = Date.now() + (deadline - performance.now());
-    const r = (await this.script('commit', [this.keys.head, this.keys.ops], [String(expected), expectedId, opId, opJson, decision, String(Math.floor(unixDeadline))], deadline)) as unknown[];
+    const args = [String(expected), expectedId, String(Math.floor(unixDeadline))];
+    for (const o of ops) args.push(o.id, o.json, o.decision);
+    const r = (await this.script('commit', [this.keys.head, this.keys.ops], args, deadline)) as unknown[];
     switch (String(r[0])) {
       case 'OK':
-        return { kind: 'ok', version: Number(r[1]) };
+        return { kind: 'ok', first: Number(r[1]) };
       case 'CONFLICT':
         return { kind: 'conflict', version: Number(r[1]), id: String(r[2]), missed: decodeEntries(r[3]) };
       case 'EXPIRED':

@@ -1,7 +1,7 @@
 // policygate-capital/server: the gate as a Web-standard fetch handler (Request → Response), run
 // as-is by Deno.serve and Bun.serve, and by Node through the `policygate-serve` bin's adapter. No
 // `node:` imports: the same isomorphic rules as the core.
-export { GateService, type GateServiceOptions, type RequestLogEntry, type ServiceAuditSink, type ServiceContext } from './service.js';
+export { GateService, type GateServiceOptions, type RequestLogEntry, type ServiceAuditSink, type ServiceContext, type ServiceGate } from './service.js';
 export { gateFromState, type GateSeed } from './seed.js';
 export { HttpError } from './http.js';
 export { MAX_BODY_BYTES } from './body.js';

@@ -6,8 +6,26 @@
 // a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
 // with the `Allow` header, which generic routers leave to the application.
 import type * as v from 'valibot';
-import { ENGINE_VERSION, PolicyEngine, PolicyError, PolicyGate, PolicyGateError, ValidationError, type Decision } from '../index.js';
-import type { AuditEventOptions, AuditSink } from '../audit/index.js';
+import {
+  ENGINE_VERSION,
+  PolicyEngine,
+  PolicyError,
+  PolicyGate,
+  PolicyGateError,
+  ValidationError,
+  type Decision,
+  type EquityUpdate,
+  type Fill,
+  type GateCheck,
+  type GateSnapshot,
+  type KillSwitchState,
+  type MarketSnapshot,
+  type MaxQty,
+  type MaxQtyOptions,
+  type OrderIntent,
+  type PortfolioState,
+} from '../index.js';
+import type { AuditEvent, AuditEventOptions, AuditSink } from '../audit/index.js';
 import { BearerAuth } from './auth.js';
 import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
 import { errorResponse, HttpError, json } from './http.js';
@@ -16,6 +34,27 @@ import { EquityRequestSchema, FillsRequestSchema, IntentRequestSchema, KillSwitc
 
 /** An audit sink the service can also flush (e.g. `FileAuditSink`). */
 export type ServiceAuditSink = AuditSink & { flush?(): Promise<void> };
+
+/**
+ * The gate the service serves: {@link PolicyGate} (synchronous: the service adds no await on its
+ * path) or a shared gate such as `RedisGate` from `policygate-capital/redis` (asynchronous).
+ */
+export interface ServiceGate {
+  readonly engine: PolicyEngine;
+  readonly killSwitch: KillSwitchState;
+  readonly clock: string | null;
+  readonly market: MarketSnapshot;
+  readonly portfolio: PortfolioState | null;
+  check(intent: OrderIntent, market?: MarketSnapshot): Decision | Promise<Decision>;
+  checkDetailed(intent: OrderIntent, market?: MarketSnapshot): GateCheck | Promise<GateCheck>;
+  auditEvent(check: GateCheck, options?: AuditEventOptions): AuditEvent;
+  maxQty(symbol: string, side: 'buy' | 'sell', market?: MarketSnapshot, options?: MaxQtyOptions): MaxQty | Promise<MaxQty>;
+  applyFill(fill: Fill): number | Promise<number>;
+  updatePrices(prices: Record<string, number>, timestamp?: string): void | Promise<void>;
+  updateEquity(update: EquityUpdate): void | Promise<void>;
+  resetKillSwitch(reason: string, at?: string): boolean | Promise<boolean>;
+  snapshot(): GateSnapshot | Promise<GateSnapshot>;
+}
 
 /** One line of the request log, handed to {@link GateServiceOptions.log} after the response is made. */
 export interface RequestLogEntry {
@@ -33,8 +72,8 @@ export interface RequestLogEntry {
 
 /** Options of {@link GateService.create}. */
 export interface GateServiceOptions {
-  /** The gate to serve (a promise: the service answers 503 until it resolves). */
-  gate: PolicyGate | Promise<PolicyGate>;
+  /** The gate to serve (a promise: the service answers 503 until it resolves). A policy reload needs a {@link PolicyGate}. */
+  gate: ServiceGate | Promise<ServiceGate>;
   /** Where every decision's audit event is appended before the answer; none: no audit trail. */
   audit?: ServiceAuditSink;
   /** Shown by `/health`: `durable` or `batched` (informational). */
@@ -90,8 +129,8 @@ interface Route {
 export class GateService {
   /** Request counters, the latency histogram and audit figures, rendered by `GET /metrics`. */
   readonly metrics = new ServiceMetrics();
-  private current: PolicyGate | null = null;
-  private readonly loading: Promise<PolicyGate> | null;
+  private current: ServiceGate | null = null;
+  private readonly loading: Promise<ServiceGate> | null;
   private readonly routes = new Map<string, Map<string, Route>>();
   private inFlight = 0;
   private auditDepth = 0;
@@ -106,7 +145,7 @@ export class GateService {
     private readonly auth: BearerAuth | null,
   ) {
     const g = options.gate;
-    if (g instanceof PolicyGate) {
+    if (!isPromise(g)) {
       this.current = g;
       this.loading = null;
     } else {
@@ -129,7 +168,7 @@ export class GateService {
   }
 
   /** The gate in force (a reload replaces it); null while it is still loading. */
-  get gate(): PolicyGate | null {
+  get gate(): ServiceGate | null {
     return this.current;
   }
 
@@ -184,6 +223,7 @@ export class GateService {
     if (load === undefined) return Promise.reject(new HttpError(404, 'ERR_NOT_FOUND', 'This service has no policy source to reload from.'));
     const next = this.reloads.then(async () => {
       const gate = await this.ready();
+      if (!(gate instanceof PolicyGate)) throw new HttpError(409, 'ERR_RELOAD', 'This gate is shared (its book is bound to one policy): open a new book under the new policy instead of reloading.');
       let engine: PolicyEngine;
       try {
         engine = await PolicyEngine.fromYaml(await load());
@@ -202,7 +242,7 @@ export class GateService {
     return next;
   }
 
-  private async ready(): Promise<PolicyGate> {
+  private async ready(): Promise<ServiceGate> {
     if (this.current !== null) return this.current;
     try {
       return await this.loading!;
@@ -211,7 +251,7 @@ export class GateService {
     }
   }
 
-  private gateOrUnavailable(): PolicyGate {
+  private gateOrUnavailable(): ServiceGate {
     if (this.current === null) throw new HttpError(503, 'ERR_NOT_READY', 'The service is starting: the policy and state are not loaded yet.', { headers: { 'retry-after': '1' } });
     return this.current;
   }
@@ -258,12 +298,12 @@ export class GateService {
       if (this.options.openapi === undefined) throw new HttpError(404, 'ERR_NOT_FOUND', 'This service was started without an OpenAPI document.');
       return json(this.options.openapi);
     });
-    this.define('GET', '/v1/state', () => json(this.gateOrUnavailable().snapshot()));
+    this.define('GET', '/v1/state', async () => json(await gateCall(() => this.gateOrUnavailable().snapshot())));
     this.define('POST', '/intent', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, false)));
     this.define('POST', '/v1/check', async (req, log, started, ctx) => json(await this.decide(await this.body(req, ctx, IntentRequestSchema), log, started, true)));
     this.define('POST', '/v1/max-qty', async (req, _log, _started, ctx) => {
       const b = await this.body(req, ctx, MaxQtyRequestSchema);
-      const m = gateCall(() =>
+      const m = await gateCall(() =>
         this.gateOrUnavailable().maxQty(b.symbol, b.side, b.market_snapshot ?? undefined, {
           ...(b.strategy_id !== undefined && { strategyId: b.strategy_id }),
           ...(b.lot !== undefined && { lot: b.lot }),
@@ -275,27 +315,30 @@ export class GateService {
       const b = await this.body(req, ctx, FillsRequestSchema);
       const gate = this.gateOrUnavailable();
       const positions: Record<string, number> = {};
-      gateCall(() => {
-        for (const f of b.fills) Object.defineProperty(positions, f.symbol, { value: gate.applyFill(f), enumerable: true, writable: true, configurable: true });
+      // A shared gate gets all the fills at once: queued together, they commit together.
+      const applied = await gateCall(() => {
+        const r = b.fills.map((f) => gate.applyFill(f));
+        return r.some(isPromise) ? Promise.all(r) : (r as number[]);
       });
+      for (let i = 0; i < b.fills.length; i++) Object.defineProperty(positions, b.fills[i]!.symbol, { value: applied[i], enumerable: true, writable: true, configurable: true });
       return json({ applied: b.fills.length, positions });
     });
     this.define('POST', '/v1/prices', async (req, _log, _started, ctx) => {
       const b = await this.body(req, ctx, PricesRequestSchema);
       const gate = this.gateOrUnavailable();
-      gateCall(() => gate.updatePrices(b.prices, b.timestamp));
+      await gateCall(() => gate.updatePrices(b.prices, b.timestamp));
       return json({ updated: Object.keys(b.prices).length, market: gate.market });
     });
     this.define('POST', '/v1/equity', async (req, _log, _started, ctx) => {
       const b = await this.body(req, ctx, EquityRequestSchema);
       const gate = this.gateOrUnavailable();
-      gateCall(() => gate.updateEquity(b));
+      await gateCall(() => gate.updateEquity(b));
       return json({ portfolio: gate.portfolio });
     });
     this.define('POST', '/v1/kill-switch/reset', async (req, _log, _started, ctx) => {
       const b = await this.body(req, ctx, KillSwitchResetRequestSchema);
       const gate = this.gateOrUnavailable();
-      const reset = gateCall(() => gate.resetKillSwitch(b.reason, b.at));
+      const reset = await gateCall(() => gate.resetKillSwitch(b.reason, b.at));
       return json({ reset, kill_switch: gate.killSwitch });
     });
     if (this.options.loadPolicy !== undefined) {
@@ -313,10 +356,12 @@ export class GateService {
     let decision: Decision;
     let decisionId: string | null = null;
     if (audit === undefined) {
-      decision = gate.check(body.intent, market);
+      const d = gate.check(body.intent, market);
+      decision = isPromise(d) ? await d : d;
     } else {
       if (this.auditFailure !== null) throw auditUnavailable();
-      const check = gate.checkDetailed(body.intent, market);
+      const c = gate.checkDetailed(body.intent, market);
+      const check = isPromise(c) ? await c : c;
       decision = check.decision;
       const event = gate.auditEvent(check, this.options.auditEventOptions);
       decisionId = event.event_id;
@@ -372,15 +417,28 @@ function auditUnavailable(): HttpError {
   return new HttpError(503, 'ERR_AUDIT_WRITE', 'The audit log cannot be written: the order is NOT approved. The service refuses decisions until it is restarted with a working audit log.');
 }
 
-/** Runs a gate operation; its validation errors become 422, a missing portfolio 409. */
-function gateCall<T>(fn: () => T): T {
+/**
+ * Runs a gate operation; its validation errors become 422, a missing portfolio 409, a shared
+ * gate's unreachable state store 503 (the operation was not applied).
+ */
+function gateCall<T>(fn: () => T | Promise<T>): T | Promise<T> {
   try {
-    return fn();
+    const r = fn();
+    return isPromise(r) ? r.catch(asHttpError) : r;
   } catch (e) {
-    if (e instanceof ValidationError) throw new HttpError(422, 'ERR_VALIDATION', e.message, { issues: e.issues });
-    if (e instanceof PolicyGateError) throw new HttpError(409, e.code, e.message);
-    throw e;
+    return asHttpError(e);
   }
+}
+
+function asHttpError(e: unknown): never {
+  if (e instanceof ValidationError) throw new HttpError(422, 'ERR_VALIDATION', e.message, { issues: e.issues });
+  if (e instanceof PolicyGateError && e.code === 'ERR_STATE_STORE') throw new HttpError(503, e.code, e.message, { headers: { 'retry-after': '1' } });
+  if (e instanceof PolicyGateError) throw new HttpError(409, e.code, e.message);
+  throw e;
+}
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
 }
 
 function internalError(e: unknown): HttpError {

@@ -14,6 +14,7 @@ import { formatHelp, UsageError, type OptionSpecs } from '../cli/args.js';
 import type { CliIo } from '../cli/eval.js';
 import { EXIT, runCommand } from '../cli/output.js';
 import { JsonLineLogger } from './logger.js';
+import { openSharedGate, sharedOptions } from './shared.js';
 import { readStateText, saveState } from './state.js';
 
 const COMMAND = 'policygate-serve';
@@ -28,6 +29,10 @@ const OPTIONS = {
   'audit-log': { type: 'string', value: 'FILE.jsonl', help: 'append every decision to this audit log before answering' },
   'audit-mode': { type: 'string', value: 'MODE', help: 'durable (each answer waits for fdatasync; default) or batched' },
   state: { type: 'string', value: 'FILE.json', help: 'resume from this saved gate state, and save it at shutdown' },
+  redis: { type: 'string', value: 'URL', help: 'share the gate state through Redis (redis://HOST:PORT): every process serving the same --book shares one budget' },
+  book: { type: 'string', value: 'NAME', help: 'the shared book (with --redis); a new book starts from --portfolio and --market' },
+  'redis-prefix': { type: 'string', value: 'P', help: 'the Redis key prefix (default policygate:)' },
+  'redis-timeout-ms': { type: 'string', value: 'N', help: 'the bound of every Redis call in ms (default 250); past it a check is DENY SYS-002' },
   'no-auth': { type: 'boolean', help: 'serve without a token (refused unless --host is a loopback address)' },
   quiet: { type: 'boolean', help: 'no request log on standard output' },
   debug: { type: 'boolean', help: 'show stack traces on errors' },
@@ -36,11 +41,13 @@ const OPTIONS = {
 } satisfies OptionSpecs;
 
 const HELP = formatHelp(
-  `${COMMAND} --policy FILE.yaml --portfolio FILE.json [--market FILE.json] [--execution FILE.json] [--host 127.0.0.1] [--port 8100] [--audit-log FILE.jsonl] [--audit-mode durable|batched] [--state FILE.json]`,
+  `${COMMAND} --policy FILE.yaml --portfolio FILE.json [--market FILE.json] [--execution FILE.json] [--host 127.0.0.1] [--port 8100] [--audit-log FILE.jsonl] [--audit-mode durable|batched] [--state FILE.json | --redis URL --book NAME [--redis-prefix P] [--redis-timeout-ms N]]`,
   [
     "Serves the gate over HTTP: POST /intent (the Python service's interface), /v1/check, /v1/max-qty, /v1/fills,",
     '/v1/prices, /v1/equity, /v1/kill-switch/reset, /v1/policy/reload; GET /v1/state, /health, /metrics, /openapi.json.',
     'The bearer token is read from POLICYGATE_TOKEN (never from a flag: flags show in ps).',
+    'With --redis, every process serving the same --book shares one state (order windows, kill switch, positions):',
+    'a check that cannot reach Redis within the bound is DENY SYS-002; an update answers 503 ERR_STATE_STORE.',
   ].join('\n'),
   OPTIONS,
   'Signals: SIGHUP reloads the policy; SIGTERM/SIGINT finish the requests in progress, close the audit log, save --state, exit 0.',
@@ -76,16 +83,18 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
       throw new UsageError('set the bearer token in POLICYGATE_TOKEN (or give --no-auth on a loopback host)');
     }
 
+    const shared = sharedOptions(opts);
     const log = new JsonLineLogger(opts.quiet ? null : io.stdout);
     const engine = await loadPolicyFile(opts.policy);
-    const gate = await loadGate(engine, opts);
+    const gate = shared === null ? await loadGate(engine, opts) : await openSharedGate(engine, opts, shared);
     const sink = opts['audit-log'] === undefined ? undefined : await FileAuditSink.open(opts['audit-log'], { mode });
     const policyPath = opts.policy;
     const service = await GateService.create({
       gate,
       ...(sink && { audit: sink, auditMode: mode }),
       token: opts['no-auth'] ? null : token!,
-      loadPolicy: () => readFile(policyPath, 'utf8'),
+      // A shared book is bound to its policy: no reload (SIGHUP and the route say so).
+      ...(shared === null && { loadPolicy: () => readFile(policyPath, 'utf8') }),
       openapi: readOpenApi(),
       log: opts.quiet ? undefined : (entry) => log.write(entry),
     });
@@ -101,7 +110,15 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    log.write({ msg: 'listening', url, policy_hash: engine.policyHash, audit_log: opts['audit-log'] ?? null, audit_mode: sink ? mode : null, auth: !opts['no-auth'] });
+    log.write({
+      msg: 'listening',
+      url,
+      policy_hash: engine.policyHash,
+      audit_log: opts['audit-log'] ?? null,
+      audit_mode: sink ? mode : null,
+      auth: !opts['no-auth'],
+      ...(shared !== null && { book: shared.book, version: (gate as { version?: number }).version ?? null }),
+    });
     if (opts.quiet) io.stdout.write(JSON.stringify({ msg: 'listening', url }) + '\n');
 
     const onHup = () => {
@@ -136,10 +153,11 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
       log.write({ msg: 'audit log close failed', message: (e as Error)?.message });
     }
     const finalGate = service.gate;
-    if (opts.state !== undefined && finalGate !== null) {
+    if (opts.state !== undefined && finalGate instanceof PolicyGate) {
       saveState(opts.state, finalGate.snapshot());
       log.write({ msg: 'state saved', path: opts.state, clock: finalGate.clock });
     }
+    if (shared !== null) await (gate as { close(): Promise<void> }).close();
     server.closeAllConnections();
     await closed;
     log.write({ msg: 'stopped', events: sink?.stats.events ?? 0 });
