@@ -63,6 +63,16 @@ const writerThreadUrl = {
   },
   resolveFileUrl: ({ relativePath }) => `new URL('${relativePath.startsWith('.') ? '' : './'}${relativePath}', import.meta.url)`,
 };
+// The same for a one-file CommonJS bin (no chunks to emit): the thread is the library build's module,
+// dist/node/audit-sink/writer-thread.js (rollup turns import.meta.url into the script's own URL).
+const writerThreadBesideLibrary = {
+  name: 'writer-thread-beside-library',
+  transform(code, id) {
+    const literal = "new URL('./writer-thread.js', import.meta.url)";
+    if (!id.endsWith('/src/node/audit-sink/batched-writer.ts') || !code.includes(literal)) return null;
+    return { code: code.replace(literal, "new URL('../node/audit-sink/writer-thread.js', import.meta.url)"), map: null };
+  },
+};
 // The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
 const isBin = (chunk) => chunk.isEntry && Object.hasOwn(bins, chunk.name);
 const executableBins = {
@@ -109,7 +119,10 @@ export default [
   },
   // One build per bin, so that what a command loads at start is one file (chunks shared by both bins
   // would be several); what it loads only when asked (the audit sink, the stream reader) is a chunk.
-  ...Object.entries(binInput).map(([name, file]) => ({
+  // policygate-eval, the one-shot command, is one CommonJS script instead (below).
+  ...Object.entries(binInput)
+    .filter(([name]) => name !== 'policygate-eval')
+    .map(([name, file]) => ({
     input: { [name]: file },
     external: (id) => id.startsWith('node:') || id === '@hono/node-server',
     output: {
@@ -123,6 +136,17 @@ export default [
     },
     plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
   })),
+  // policygate-eval as one CommonJS script (everything inlined), which its launcher (bin/policygate-eval.js)
+  // compiles with the V8 code cache that scripts/code-cache.mjs makes at build: a one-shot run then
+  // skips most of compiling it (bench/cli-start.mjs). The code cache needs a script: ES modules have none in Node 20.
+  ...Object.entries(binInput)
+    .filter(([name]) => name === 'policygate-eval')
+    .map(([name, file]) => ({
+      input: { [name]: file },
+      external: (id) => id.startsWith('node:'),
+      output: { dir: pkg + 'dist/bin', format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true, sourcemap: false },
+      plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadBesideLibrary, recordOutput],
+    })),
   {
     input: libraryInput,
     external,

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const TARGET = 1.5;
 const root = fileURLToPath(new URL('../', import.meta.url));
-// The launcher npm links as `policygate-eval` (it imports dist/bin/policygate-eval.js): what a user runs.
-const bin = process.env.CLI_START_BIN ?? `${root}packages/policygate-capital/bin/policygate-eval.js`;
-if (!existsSync(bin) || !existsSync(`${root}packages/policygate-capital/dist/bin/policygate-eval.js`)) {
+// The launcher npm links as `policygate-eval` (it runs dist/bin/policygate-eval.cjs with its code cache): what a user runs.
+const bin = process.env.CLI_START_BIN ?? `${root}packages/policygate-capital/bin/policygate-eval.cjs`;
+if (!existsSync(bin) || !existsSync(`${root}packages/policygate-capital/dist/bin/policygate-eval.cjs`)) {
   console.error(`${bin} is missing: run \`npm run build\` first`);
   process.exit(2);
 }

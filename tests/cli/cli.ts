@@ -13,11 +13,14 @@ export const EXAMPLES = join(REPO, 'examples');
 export const CONFORMANCE = join(REPO, 'tests/fixtures/conformance');
 const DIST_BIN = join(REPO, 'packages/policygate-capital/dist/bin');
 
-/** Absolute path of a built bin; fails clearly when the package has not been built. */
+/**
+ * Absolute path of a bin as npm links it (policygate-eval: its launcher, which runs the built script
+ * with its code cache); fails clearly when the package has not been built.
+ */
 export function binPath(name: 'policygate-eval' | 'policygate-replay'): string {
-  const path = join(DIST_BIN, `${name}.js`);
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
-  return path;
+  const built = join(DIST_BIN, name === 'policygate-eval' ? `${name}.cjs` : `${name}.js`);
+  if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does)`);
+  return name === 'policygate-eval' ? join(REPO, 'packages/policygate-capital/bin/policygate-eval.cjs') : built;
 }
 
 /** How a process ended and what it printed. */

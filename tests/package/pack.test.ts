@@ -12,8 +12,8 @@ import { run } from '../runtimes/spawn.js';
 const PKG = fileURLToPath(new URL('../../packages/policygate-capital/', import.meta.url));
 const manifest = JSON.parse(readFileSync(PKG + 'package.json', 'utf8'));
 
-/** What may ship: the manifest, README, LICENSE, bin launchers, built JS, declarations, schemas. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/[\w-]+\.js$/, /^dist\/[\w/.-]+\.(js|d\.ts)$/, /^dist\/schemas\/[\w-]+\.json$/];
+/** What may ship: the manifest, README, LICENSE, bin launchers, built JS, declarations, schemas, the eval bin's V8 code cache. */
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/[\w-]+\.c?js$/, /^dist\/[\w/.-]+\.(c?js|d\.ts)$/, /^dist\/bin\/policygate-eval\.cache$/, /^dist\/schemas\/[\w-]+\.json$/];
 const FORBIDDEN = [/\.test\./, /\.bench\./, /\.map$/, /\.tsbuildinfo$/, /(^|\/)src\//, /(^|\/)tsconfig/];
 
 /** Every file path named by the manifest: exports targets (patterns as prefixes), main, types, bins. */

@@ -10,7 +10,7 @@ const read = (name: string) => JSON.parse(readFileSync(join(EXAMPLES, name), 'ut
 const withoutTiming = ({ eval_ms: _, ...rest }: Record<string, unknown>) => rest;
 
 function evalCli(args: string[]): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [join(PKG_DIST, 'bin/policygate-eval.js'), ...args], { cwd: REPO });
+  const child = spawn(process.execPath, [join(PKG_DIST, '../bin/policygate-eval.cjs'), ...args], { cwd: REPO });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   return new Promise((resolve) => child.on('exit', () => resolve(JSON.parse(out))));

@@ -1,4 +1,7 @@
-// The `policygate-eval` bin: evaluates orders from files (see cli/eval.ts and `--help`).
+// The `policygate-eval` bin: evaluates orders from files (see cli/eval.ts and `--help`). Built as a
+// CommonJS script (no top-level await), which bin/policygate-eval.js runs with a V8 code cache.
 import { runEval } from '../cli/eval.js';
 
-process.exitCode = await runEval(process.argv.slice(2), process);
+void runEval(process.argv.slice(2), process).then((code) => {
+  process.exitCode = code;
+});
