@@ -42,7 +42,17 @@ overrides:
         max_net_exposure_x: 1.0
   strategies: {}
 `,
-  'intent.json': JSON.stringify({ intent_id: 'order-001', timestamp: '2026-02-18T00:00:00Z', strategy_id: 'momentum_v1', account_id: 'acct_1', instrument: { symbol: 'AAPL', asset_class: 'equity' }, side: 'buy', order_type: 'market', qty: 100, limit_price: null }),
+  'intent.json': JSON.stringify({
+    intent_id: 'order-001',
+    timestamp: '2026-02-18T00:00:00Z',
+    strategy_id: 'momentum_v1',
+    account_id: 'acct_1',
+    instrument: { symbol: 'AAPL', asset_class: 'equity' },
+    side: 'buy',
+    order_type: 'market',
+    qty: 100,
+    limit_price: null,
+  }),
   'portfolio.json': JSON.stringify({ equity: 100000, start_of_day_equity: 100000, peak_equity: 100000, positions: {}, realized_pnl_today: 0, unrealized_pnl: 0 }),
   'market.json': JSON.stringify({ timestamp: '2026-02-18T00:00:00Z', prices: { AAPL: 200 } }),
   'execution.json': JSON.stringify({ orders_last_60s_global: 0, orders_last_60s_by_strategy: {}, violations_last_window: [], kill_switch_active: false }),
