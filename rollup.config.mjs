@@ -123,19 +123,19 @@ export default [
   ...Object.entries(binInput)
     .filter(([name]) => name !== 'policygate-eval')
     .map(([name, file]) => ({
-    input: { [name]: file },
-    external: (id) => id.startsWith('node:') || id === '@hono/node-server',
-    output: {
-      dir: pkg + 'dist/bin',
-      format: 'es',
-      entryFileNames: '[name].js',
-      chunkFileNames: `chunks/${name}-[name]-[hash].js`,
-      experimentalMinChunkSize: 1 << 20,
-      sourcemap: false,
-      banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : ''),
-    },
-    plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
-  })),
+      input: { [name]: file },
+      external: (id) => id.startsWith('node:') || id === '@hono/node-server',
+      output: {
+        dir: pkg + 'dist/bin',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: `chunks/${name}-[name]-[hash].js`,
+        experimentalMinChunkSize: 1 << 20,
+        sourcemap: false,
+        banner: (chunk) => (isBin(chunk) ? '#!/usr/bin/env node' : ''),
+      },
+      plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
+    })),
   // policygate-eval as one CommonJS script (everything inlined), which its launcher (bin/policygate-eval.js)
   // compiles with the V8 code cache that scripts/code-cache.mjs makes at build: a one-shot run then
   // skips most of compiling it (bench/cli-start.mjs). The code cache needs a script: ES modules have none in Node 20.
