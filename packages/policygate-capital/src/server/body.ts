@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { locateJsonIssues, parseJsonText, ValidationError } from '../index.js';
 // The core's wording of valibot issues (paths such as prices["BTC-USD"], 'missing required field'), as the CLI reports them.
 import { toIssues } from '../model/issues.js';
-import { HttpError } from './http.js';
+import { HttpError, type ServiceRequest } from './http.js';
 
 /** Default body limit: 64 KiB, as the Python service. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -20,17 +20,24 @@ function isJson(contentType: string | null): boolean {
   return params.every((p) => p === '' || p === 'charset=utf-8' || p === 'charset="utf-8"');
 }
 
+/**
+ * Reads a request body of at most `limit` bytes: resolves with the bytes, or with null as soon as
+ * more than `limit` have arrived (reading stops there and the rest is left unread).
+ */
+export type BodyReader = (limit: number) => Promise<Uint8Array | null>;
+
 const tooLarge = (limit: number) => new HttpError(413, 'ERR_BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, { headers: { connection: 'close' } });
 
 /**
  * Reads the body of `request` as UTF-8 text of at most `limit` bytes. An empty body is `''`.
- * `source`, when given, is read instead of `request.body` (an adapter's cheaper stream of the same bytes).
+ * `source`, when given, is read instead of `request.body`: an adapter's cheaper way to the same
+ * bytes (Node's listener: the `IncomingMessage`'s data events, no web stream per request).
  *
  * @throws {HttpError} 415 unless the content type is `application/json` (a body is present);
  *   413 when `content-length` says more than `limit` (nothing is read) or the stream passes it
  *   (reading stops there); 400 for bytes that are not UTF-8.
  */
-export async function readBodyText(request: Request, limit: number, source?: AsyncIterable<Uint8Array>): Promise<string> {
+export async function readBodyText(request: Pick<ServiceRequest, 'headers' | 'body'>, limit: number, source?: BodyReader): Promise<string> {
   const length = request.headers.get('content-length');
   const declared = length === null ? null : Number(length);
   if (declared === 0 || (source === undefined && request.body === null && declared === null)) return '';
@@ -38,30 +45,29 @@ export async function readBodyText(request: Request, limit: number, source?: Asy
     throw new HttpError(415, 'ERR_CONTENT_TYPE', 'Send the body as JSON with Content-Type: application/json.', { headers: { accept: 'application/json' } });
   }
   if (declared !== null && !(declared <= limit)) throw tooLarge(limit);
+  if (source !== undefined) {
+    const bytes = await source(limit);
+    if (bytes === null) throw tooLarge(limit);
+    return decode(bytes);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (source !== undefined) {
-    // The adapter's own stream (Node: the IncomingMessage, not closed when we stop early).
-    for await (const value of source) {
-      size += value.byteLength;
-      if (size > limit) throw tooLarge(limit);
-      chunks.push(value);
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
     }
-  } else {
-    if (request.body === null) return '';
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        void reader.cancel().catch(() => undefined);
-        throw tooLarge(limit);
-      }
-      chunks.push(value);
-    }
+    chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  return decode(chunks.length === 1 ? chunks[0]! : concat(chunks, size));
+}
+
+function decode(bytes: Uint8Array): string {
   try {
     return UTF8.decode(bytes);
   } catch {
