@@ -315,9 +315,12 @@ describe('POST /v1/max-qty with limit_price and account_id (a v0.2 policy: order
   it("answers for account_id's orders: a probe that repeats that account's recent order is blocked by EXEC-003", async () => {
     const sent = await post(s.url, '/v1/check', { intent: order('dup-1', { order_type: 'limit', limit_price: 250, qty: 16, account_id: 'acct_1' }) });
     expect((await sent.json()).decision).toBe('ALLOW');
-    expect(await maxQty({ limit_price: 250, account_id: 'acct_1' })).toMatchObject({ qty: 16, blocked_by: ['EXEC-003'] });
-    expect(await maxQty({ limit_price: 250, account_id: 'acct_2' })).toMatchObject({ qty: 16, blocked_by: [] });
-    expect(await maxQty({ limit_price: 250 })).toMatchObject({ qty: 16, blocked_by: [] }); // account '' by default
+    // The duplicate key: account, strategy, symbol, side, order type, qty, limit price.
+    const same = { strategy_id: 'momentum_v1', limit_price: 250 };
+    expect(await maxQty({ ...same, account_id: 'acct_1' })).toMatchObject({ qty: 16, blocked_by: ['EXEC-003'] });
+    expect(await maxQty({ ...same, account_id: 'acct_2' })).toMatchObject({ qty: 16, blocked_by: [] });
+    expect(await maxQty(same)).toMatchObject({ qty: 16, blocked_by: [] }); // account '' by default
+    expect(await maxQty({ ...same, account_id: 'acct_1', limit_price: 249 })).toMatchObject({ qty: 16, blocked_by: [] });
   });
 
   it('refuses a bad limit_price or account_id with 422 and the field', async () => {
