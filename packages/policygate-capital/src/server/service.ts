@@ -1,6 +1,7 @@
 // GateService: one PolicyGate behind a Web-standard fetch handler (Request → Response). Nothing
-// here touches files, sockets or processes, so Node (through an adapter), Deno.serve and Bun.serve
-// run the same handler; the Node bin (src/node/serve/) adds files, signals and the listener.
+// here touches files, sockets or processes, so Deno.serve and Bun.serve run `fetch` as it is, and
+// the Node bin (src/node/serve/) runs the same routes through `handle` (no Web objects), adding
+// files, signals and the listener.
 //
 // Routing is a table of exact paths, not a router library: the service has a dozen fixed routes,
 // a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
