@@ -1,6 +1,6 @@
 // Every endpoint and every refusal of policygate-serve, against the real process on loopback.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -276,6 +276,62 @@ describe('startup', () => {
       expect(r.stderr).toMatch(/limits\.exposure\.max_position_pct \(line \d+, column \d+\)/);
     } finally {
       t.remove();
+    }
+  });
+});
+
+describe('POST /v1/max-qty with limit_price and account_id (a v0.2 policy: order notional, collar, duplicate window)', () => {
+  const t = tempDir();
+  let s: Served;
+  beforeAll(async () => {
+    const policy = join(t.dir, 'policy-v02.yaml');
+    const text = readFileSync(join(EXAMPLES, 'policy.yaml'), 'utf8')
+      .replace('version: "0.1"', 'version: "0.2"')
+      .replace('max_orders_per_minute_by_strategy: 10', 'max_orders_per_minute_by_strategy: 10\n    duplicate_window_seconds: 60')
+      .replace('  kill_switch:', '  order:\n    max_order_notional: 4000\n    price_collar_pct: 0.5\n  kill_switch:')
+      .replace(/overrides:[\s\S]*$/, '');
+    writeFileSync(policy, text);
+    s = await serve([...exampleFlags({ policy }), '--quiet']);
+  });
+  afterAll(async () => {
+    expect(await s.stop()).toBe(0);
+    t.remove();
+  });
+  const maxQty = async (body: Record<string, unknown>) => {
+    const res = await post(s.url, '/v1/max-qty', { symbol: 'AAPL', side: 'buy', lot: 1, ...body });
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+
+  it('answers for a limit order at limit_price: the notional at the larger of it and the mark, the collar checked', async () => {
+    // 4,000 of notional: 20 shares at the mark (200), 16 at a limit of 250; a limit of 400 is 100 % off the mark.
+    expect(await maxQty({})).toEqual({ symbol: 'AAPL', side: 'buy', qty: 20, binding: 'ORD-002', limit: 4000, lot: 1, blocked_by: [] });
+    expect(await maxQty({ limit_price: null })).toMatchObject({ qty: 20, binding: 'ORD-002' });
+    expect(await maxQty({ limit_price: 150 })).toMatchObject({ qty: 20, binding: 'ORD-002', blocked_by: [] });
+    expect(await maxQty({ limit_price: 250 })).toMatchObject({ qty: 16, binding: 'ORD-002', blocked_by: [] });
+    expect((await maxQty({ limit_price: 400 })).blocked_by).toEqual(['ORD-003']);
+  });
+
+  it("answers for account_id's orders: a probe that repeats that account's recent order is blocked by EXEC-003", async () => {
+    const sent = await post(s.url, '/v1/check', { intent: order('dup-1', { order_type: 'limit', limit_price: 250, qty: 16, account_id: 'acct_1' }) });
+    expect((await sent.json()).decision).toBe('ALLOW');
+    // The duplicate key: account, strategy, symbol, side, order type, qty, limit price.
+    const same = { strategy_id: 'momentum_v1', limit_price: 250 };
+    expect(await maxQty({ ...same, account_id: 'acct_1' })).toMatchObject({ qty: 16, blocked_by: ['EXEC-003'] });
+    expect(await maxQty({ ...same, account_id: 'acct_2' })).toMatchObject({ qty: 16, blocked_by: [] });
+    expect(await maxQty(same)).toMatchObject({ qty: 16, blocked_by: [] }); // account '' by default
+    expect(await maxQty({ ...same, account_id: 'acct_1', limit_price: 249 })).toMatchObject({ qty: 16, blocked_by: [] });
+  });
+
+  it('refuses a bad limit_price or account_id with 422 and the field', async () => {
+    for (const [body, path] of [
+      [{ limit_price: -1 }, 'limit_price'],
+      [{ limit_price: '250' }, 'limit_price'],
+      [{ account_id: 7 }, 'account_id'],
+    ] as const) {
+      const res = await post(s.url, '/v1/max-qty', { symbol: 'AAPL', side: 'buy', ...body });
+      expect(res.status).toBe(422);
+      expect((await res.json()).error.issues.map((i: { path: string }) => i.path)).toEqual([path]);
     }
   });
 });

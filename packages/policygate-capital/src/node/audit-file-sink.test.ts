@@ -68,6 +68,59 @@ describe('FileAuditSink, durable', () => {
     expect(log.chainBreaks).toEqual([]);
   });
 
+  it('commits the appends of one event-loop turn as one group: one write, one sync', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path);
+    const events = await someEvents(50);
+    // Each of the first 30 from a callback of its own in one turn (as a server's requests, each
+    // read in its own I/O callback, with microtasks run between them): immediates queued together
+    // all run in one check phase, whatever the clock does meanwhile.
+    const first = Promise.all(events.slice(0, 30).map((e) => new Promise<void>((resolve, reject) => setImmediate(() => (sink.append(e) as Promise<void>).then(resolve, reject)))));
+    await first;
+    expect(sink.stats).toEqual({ events: 30, writes: 1, syncs: 1 });
+    await Promise.all(events.slice(30).map((e) => sink.append(e)));
+    expect(sink.stats).toEqual({ events: 50, writes: 2, syncs: 2 });
+    await sink.close();
+    expect((await readAuditLog(readFileSync(path, 'utf8'))).events.map((x) => x.event.event_id)).toEqual(events.map((e) => e.event_id));
+  });
+
+  it('of appends, event-loop turns and flushes in any interleaving: each append resolves with its line in the file; every event once, in order, chained', async () => {
+    const [event] = await someEvents(1);
+    const step = fc.oneof(fc.record({ append: fc.integer({ min: 1, max: 20 }) }), fc.constant({ turn: true }), fc.constant({ flush: true }), fc.record({ sleepMs: fc.integer({ min: 0, max: 3 }) }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
+        const path = fresh();
+        const sink = await FileAuditSink.open(path);
+        let n = 0;
+        const pending: Promise<void>[] = [];
+        // Syncs overlap (groups of later turns are written while earlier syncs are in flight):
+        // whichever settles first, an append resolves only once its own line is in the file.
+        const onDisk = (id: string) => () => expect(readFileSync(path, 'utf8')).toContain(`"run_id":"${id}"`);
+        for (const s of steps) {
+          if ('append' in s) {
+            for (let k = 0; k < s.append; k++) {
+              const id = `e${n++}`;
+              pending.push((sink.append({ ...event!, run_id: id }) as Promise<void>).then(onDisk(id)));
+            }
+          } else if ('turn' in s) await new Promise((r) => setImmediate(r));
+          else if ('flush' in s) {
+            const appended = n;
+            pending.push(sink.flush().then(() => expect(readFileSync(path, 'utf8').split('\n').length - 1).toBeGreaterThanOrEqual(appended)));
+          } else await new Promise((r) => setTimeout(r, s.sleepMs));
+        }
+        const head = sink.head;
+        await Promise.all(pending);
+        await sink.close(); // waits for syncs still in flight (a later one may have answered first)
+        expect(sink.stats.syncs).toBe(sink.stats.writes);
+        const log = await readAuditLog(readFileSync(path, 'utf8'), { expectedHeads: [head] });
+        expect(log.errors).toEqual([]);
+        expect(log.chainBreaks).toEqual([]);
+        expect(log.events.map((e) => e.event.run_id)).toEqual(Array.from({ length: n }, (_, k) => `e${k}`));
+      }),
+      { numRuns: 30 },
+    );
+  }, 60_000);
+
   it('serves an audited evaluator whose log replays', async () => {
     const path = fresh();
     const eng = await engine();

@@ -23,16 +23,50 @@ export class HttpError extends Error {
   }
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-/** A JSON response (the value serialized with `JSON.stringify`). */
-export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(value), { status, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers } });
+/**
+ * What the service reads of a request. A Web `Request` is one (Deno, Bun, any fetch-style
+ * server); Node's listener passes a plain object over the `IncomingMessage` instead.
+ */
+export interface ServiceRequest {
+  /** `GET`, `POST`, … */
+  readonly method: string;
+  /** The absolute URL, or the path and query as on an HTTP/1.1 request line (`/v1/check?x=1`). */
+  readonly url: string;
+  /** The request headers; names are looked up in lowercase. */
+  readonly headers: { get(name: string): string | null };
+  /** The body as a web stream; null when there is none (or when the adapter hands the bytes over another way, see `ServiceContext`). */
+  readonly body: ReadableStream<Uint8Array> | null;
 }
 
-/** The response of a refusal. */
-export function errorResponse(e: HttpError): Response {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A response as plain data: what the routes produce. `GateService.fetch` turns it into a Web
+ * `Response`; Node's listener (src/node/serve/) writes it with `res.writeHead` and `res.end`, so a
+ * request served there builds no `Request`, `Headers` or `Response` object.
+ */
+export interface Reply {
+  /** The HTTP status. */
+  status: number;
+  /** Response headers, lowercase names. */
+  headers: Record<string, string>;
+  /** The body's text (JSON or Prometheus text). */
+  body: string;
+}
+
+/** A JSON reply (the value serialized with `JSON.stringify`). */
+export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
+}
+
+/** The reply of a refusal. */
+export function errorResponse(e: HttpError): Reply {
   const error: Record<string, unknown> = { code: e.code, message: e.message };
   if (e.issues !== undefined) error.issues = e.issues;
   return json({ error }, e.status, e.headers);
+}
+
+/** The Web `Response` of a reply. */
+export function toResponse(reply: Reply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }

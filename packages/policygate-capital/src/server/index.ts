@@ -3,8 +3,8 @@
 // `node:` imports: the same isomorphic rules as the core.
 export { GateService, type GateServiceOptions, type RequestLogEntry, type ServiceAuditSink, type ServiceContext, type ServiceGate } from './service.js';
 export { gateFromState, type GateSeed } from './seed.js';
-export { HttpError } from './http.js';
-export { MAX_BODY_BYTES } from './body.js';
+export { HttpError, type Reply, type ServiceRequest } from './http.js';
+export { MAX_BODY_BYTES, type BodyReader } from './body.js';
 export {
   IntentRequestSchema,
   MaxQtyRequestSchema,

@@ -20,11 +20,13 @@ const side = v.picklist(['buy', 'sell'], 'must be buy or sell');
 export const IntentRequestSchema = v.strictObject({ intent: OrderIntentSchema, market_snapshot: v.optional(v.nullable(MarketSnapshotSchema)) }, 'unknown field');
 
 /**
- * `POST /v1/max-qty`: the largest order the exposure rules allow now (see `PolicyGate.maxQty`).
+ * `POST /v1/max-qty`: the largest order the exposure rules allow now (see `PolicyGate.maxQty`):
+ * for a market order, or for a limit order at `limit_price` (null or absent: a market order);
+ * `account_id` is the account that would send it (EXEC-003's duplicate check), default `''`.
  *
  * @example
  * ```ts
- * v.parse(MaxQtyRequestSchema, { symbol: 'AAPL', side: 'buy', lot: 1 })
+ * v.parse(MaxQtyRequestSchema, { symbol: 'AAPL', side: 'buy', lot: 1, limit_price: 201.5, account_id: 'acct_1' })
  * ```
  */
 export const MaxQtyRequestSchema = v.strictObject(
@@ -33,6 +35,8 @@ export const MaxQtyRequestSchema = v.strictObject(
     side,
     strategy_id: v.optional(v.string('must be a string')),
     lot: v.optional(positive('lot')),
+    limit_price: v.optional(v.nullable(v.pipe(finite('limit_price must be a finite number'), v.minValue(0, 'limit_price must be ≥ 0')))),
+    account_id: v.optional(v.string('must be a string')),
     market_snapshot: v.optional(v.nullable(MarketSnapshotSchema)),
   },
   'unknown field',

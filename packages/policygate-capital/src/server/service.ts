@@ -1,6 +1,7 @@
 // GateService: one PolicyGate behind a Web-standard fetch handler (Request → Response). Nothing
-// here touches files, sockets or processes, so Node (through an adapter), Deno.serve and Bun.serve
-// run the same handler; the Node bin (src/node/serve/) adds files, signals and the listener.
+// here touches files, sockets or processes, so Deno.serve and Bun.serve run `fetch` as it is, and
+// the Node bin (src/node/serve/) runs the same routes through `handle` (no Web objects), adding
+// files, signals and the listener.
 //
 // Routing is a table of exact paths, not a router library: the service has a dozen fixed routes,
 // a Map lookup answers them, and it tells 404 (no such path) from 405 (path known, method not)
@@ -27,8 +28,8 @@ import {
 } from '../index.js';
 import type { AuditEvent, AuditEventOptions, AuditSink } from '../audit/index.js';
 import { BearerAuth } from './auth.js';
-import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
-import { errorResponse, HttpError, json } from './http.js';
+import { type BodyReader, MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
+import { errorResponse, HttpError, json, type Reply, type ServiceRequest, toResponse } from './http.js';
 import { ServiceMetrics } from './metrics.js';
 import { EquityRequestSchema, FillsRequestSchema, IntentRequestSchema, KillSwitchResetRequestSchema, MaxQtyRequestSchema, PricesRequestSchema } from './schemas.js';
 
@@ -93,19 +94,19 @@ export interface GateServiceOptions {
 }
 
 /**
- * What an adapter may pass as `fetch`'s second argument. Deno and Bun pass their own objects,
- * which are ignored.
+ * What an adapter may pass as `fetch`'s (or `handle`'s) second argument. Deno and Bun pass their
+ * own objects, which are ignored.
  */
 export interface ServiceContext {
   /**
-   * The request body's bytes, when the adapter has them cheaper than `request.body` (Node: the
-   * IncomingMessage's iterator, which `request.body` would wrap in a web stream per request).
-   * Stopping early must not close the connection: the service still answers (413).
+   * Reads the request body, when the adapter has its bytes cheaper than `request.body` (Node: the
+   * IncomingMessage's data events, which `request.body` would wrap in a web stream per request).
+   * Stopping at the limit must not close the connection: the service still answers (413).
    */
-  body?: AsyncIterable<Uint8Array>;
+  readBody?: BodyReader;
 }
 
-type Handler = (request: Request, log: RequestLogEntry, started: number, context: ServiceContext | undefined) => Promise<Response> | Response;
+type Handler = (request: ServiceRequest, log: RequestLogEntry, started: number, context: ServiceContext | undefined) => Promise<Reply> | Reply;
 
 interface Route {
   auth: boolean;
@@ -174,30 +175,46 @@ export class GateService {
 
   /** The fetch handler: `Deno.serve(service.fetch)`, `Bun.serve({ fetch: service.fetch })`. Never throws. */
   readonly fetch = async (request: Request, context?: ServiceContext | unknown): Promise<Response> => {
+    const ctx = context !== null && typeof context === 'object' && 'readBody' in context ? (context as ServiceContext) : undefined;
+    return toResponse(await this.handle(request, ctx));
+  };
+
+  /**
+   * The handler without Web objects, for adapters: answers `request` with a {@link Reply} (status,
+   * headers, body text) that the adapter writes as it likes. `fetch` is this plus a `Response`;
+   * Node's listener (the `policygate-serve` bin) writes the reply with `res.writeHead`/`res.end`.
+   * Never throws.
+   *
+   * @example
+   * ```ts
+   * const reply = await service.handle({ method: 'GET', url: '/health', headers: new Headers(), body: null })
+   * // { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', … }, body: '{"status":"ok",…}' }
+   * ```
+   */
+  async handle(request: ServiceRequest, context?: ServiceContext): Promise<Reply> {
     const started = performance.now();
     const path = pathOf(request.url);
     const log: RequestLogEntry = { method: request.method, path, status: 0, duration_ms: 0 };
     this.inFlight++;
-    let response: Response;
+    let reply: Reply;
     try {
-      const ctx = context !== null && typeof context === 'object' && 'body' in context ? (context as ServiceContext) : undefined;
-      response = await this.route(request, path, log, started, ctx);
+      reply = await this.route(request, path, log, started, context);
     } catch (e) {
       const err = e instanceof HttpError ? e : internalError(e);
       log.error = err.code;
-      response = errorResponse(err);
+      reply = errorResponse(err);
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
     }
     // While draining, no connection is kept for another request: a client's next request opens a
     // new connection, which is refused, instead of racing the connection's close.
-    if (this.draining && !response.headers.has('connection')) response.headers.set('connection', 'close');
-    log.status = response.status;
+    if (this.draining && reply.headers.connection === undefined) reply.headers.connection = 'close';
+    log.status = reply.status;
     log.duration_ms = Math.round((performance.now() - started) * 1000) / 1000;
-    this.metrics.responded(response.status);
+    this.metrics.responded(reply.status);
     this.options.log?.(log);
-    return response;
-  };
+    return reply;
+  }
 
   /**
    * Stops taking new work: from now on every request but `/health` and `/metrics` is answered 503
@@ -256,7 +273,7 @@ export class GateService {
     return this.current;
   }
 
-  private async route(request: Request, path: string, log: RequestLogEntry, started: number, context: ServiceContext | undefined): Promise<Response> {
+  private async route(request: ServiceRequest, path: string, log: RequestLogEntry, started: number, context: ServiceContext | undefined): Promise<Reply> {
     const byMethod = this.routes.get(path);
     // Unknown paths and bad tokens are not told apart for unauthenticated callers.
     if (byMethod === undefined) {
@@ -275,14 +292,14 @@ export class GateService {
     return route.run(request, log, started, context);
   }
 
-  private authenticate(request: Request): void {
+  private authenticate(request: ServiceRequest): void {
     if (this.auth !== null && !this.auth.accepts(request.headers.get('authorization'))) {
       throw new HttpError(401, 'ERR_UNAUTHORIZED', 'Unauthorized.', { headers: { 'www-authenticate': 'Bearer' } });
     }
   }
 
-  private body<T>(request: Request, context: ServiceContext | undefined, schema: v.GenericSchema<unknown, T>): Promise<T> {
-    return readBodyText(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, context?.body).then((text) => parseBody(text, schema));
+  private body<T>(request: ServiceRequest, context: ServiceContext | undefined, schema: v.GenericSchema<unknown, T>): Promise<T> {
+    return readBodyText(request, this.options.maxBodyBytes ?? MAX_BODY_BYTES, context?.readBody).then((text) => parseBody(text, schema));
   }
 
   private define(method: 'GET' | 'POST', path: string, run: Handler, auth = true): void {
@@ -307,6 +324,8 @@ export class GateService {
         this.gateOrUnavailable().maxQty(b.symbol, b.side, b.market_snapshot ?? undefined, {
           ...(b.strategy_id !== undefined && { strategyId: b.strategy_id }),
           ...(b.lot !== undefined && { lot: b.lot }),
+          ...(b.limit_price != null && { limitPrice: b.limit_price }),
+          ...(b.account_id !== undefined && { accountId: b.account_id }),
         }),
       );
       return json({ symbol: b.symbol, side: b.side, qty: m.qty, binding: m.binding, limit: m.limit, lot: m.lot, blocked_by: m.blockedBy });
@@ -343,7 +362,7 @@ export class GateService {
     });
     if (this.options.loadPolicy !== undefined) {
       this.define('POST', '/v1/policy/reload', async (req, _log, _started, ctx) => {
-        await readBodyText(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES, ctx?.body); // any body is ignored, but bounded
+        await readBodyText(req, this.options.maxBodyBytes ?? MAX_BODY_BYTES, ctx?.readBody); // any body is ignored, but bounded
         return json(await this.reloadPolicy());
       });
     }
@@ -386,7 +405,7 @@ export class GateService {
     return withId ? { ...decision, decision_id: decisionId, policy_hash: gate.engine.policyHash } : decision;
   }
 
-  private health(): Response {
+  private health(): Reply {
     const gate = this.current;
     const status = gate === null ? 'starting' : this.draining ? 'shutting_down' : this.auditFailure !== null ? 'audit_failed' : 'ok';
     const body = {
@@ -401,7 +420,7 @@ export class GateService {
     return json(body, status === 'ok' ? 200 : 503);
   }
 
-  private metricsResponse(): Response {
+  private metricsResponse(): Reply {
     const gate = this.current;
     const text = this.metrics.render({
       policyHash: gate?.engine.policyHash ?? '',
@@ -409,7 +428,7 @@ export class GateService {
       auditQueueDepth: this.auditDepth,
       ready: gate !== null && !this.draining && this.auditFailure === null,
     });
-    return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' } });
+    return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: text };
   }
 }
 

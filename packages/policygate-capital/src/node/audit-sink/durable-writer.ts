@@ -1,6 +1,15 @@
-// Durable mode: `append` resolves once the line is written and fdatasync'ed. Appends made while a
-// sync is in flight are written and synced together (group commit), so concurrent callers share
-// syncs; a caller that awaits each append one by one pays one sync per event.
+// Durable mode: `append` resolves once the line is written and fdatasync'ed. The appends of one
+// event-loop turn are written together and synced together (group commit): the commit runs from
+// setImmediate, after the turn's I/O callbacks (a server's requests read in that turn) have all
+// appended, not at the first append's microtask, which made a group of one followed by a group of
+// the rest. Up to MAX_SYNCS_IN_FLIGHT groups are synced at once: each group is written (in append
+// order, on this thread) and its fdatasync started without waiting for the previous group's. An
+// fdatasync makes durable every byte written to the file before it was called, so when a group's
+// sync returns, that group and every group written before it are on disk.
+//
+// Why overlap: on this project's VM (a virtio disk) one fdatasync at a time gave 360–1,900 syncs/s,
+// four at a time 4,000–4,500/s (measured with write+fdatasync loops on one file); a service with
+// 16 clients waiting on syncs one after the other answered 720–2,100 decisions/s.
 import type { SinkState } from './sink-state.js';
 import type { SinkWriter } from './writer.js';
 
@@ -9,11 +18,18 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
+/** Syncs in flight at once at most: libuv's default thread pool has 4 threads (file reads share it). */
+const MAX_SYNCS_IN_FLIGHT = 4;
+
 /** Group commit on the appending thread: one write() and one fdatasync() per group of appends. */
 export class DurableWriter implements SinkWriter {
   readonly #state: SinkState;
-  #waiters: Waiter[] = [];
-  #running: Promise<void> | null = null;
+  // Appends not yet written; groups written whose appends are not yet settled, oldest first.
+  #queued: Waiter[] = [];
+  #groups: Waiter[][] = [];
+  #inFlight = 0;
+  #scheduled = false;
+  #idleWaiters: (() => void)[] = [];
 
   constructor(state: SinkState) {
     this.#state = state;
@@ -21,39 +37,76 @@ export class DurableWriter implements SinkWriter {
 
   appended(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-      if (!this.#running) this.#running = Promise.resolve().then(() => this.#commitLoop());
+      this.#queued.push({ resolve, reject });
+      this.#schedule();
     });
   }
 
   async flush(): Promise<void> {
-    while (this.#running) await this.#running;
+    if (!this.#idle()) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     this.#state.throwIfFailed();
   }
 
   async stop(): Promise<void> {}
 
-  // Write everything queued in one write(), sync, settle those appends; repeat while appends arrived
-  // during the sync.
-  async #commitLoop(): Promise<void> {
+  #idle(): boolean {
+    return this.#queued.length === 0 && this.#groups.length === 0 && this.#inFlight === 0;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= MAX_SYNCS_IN_FLIGHT || this.#queued.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#commit());
+  }
+
+  // Writes the queued lines in one write() and starts their sync.
+  #commit(): void {
+    this.#scheduled = false;
     const state = this.#state;
-    while (state.lines.length > 0) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      try {
-        state.writeSync();
-        await state.sync();
-        for (const w of waiters) w.resolve();
-      } catch (e) {
-        for (const w of waiters) w.reject(e);
-        // Appends queued behind a failure fail too.
-        const rest = this.#waiters;
-        this.#waiters = [];
-        state.lines.discard();
-        for (const w of rest) w.reject(e);
-        break;
-      }
+    const group = this.#queued;
+    this.#queued = [];
+    if (group.length === 0) {
+      this.#settled();
+      return;
     }
-    this.#running = null;
+    try {
+      state.throwIfFailed();
+      state.writeSync();
+    } catch (e) {
+      this.#fail(e, group);
+      return;
+    }
+    this.#groups.push(group);
+    this.#inFlight++;
+    state.sync().then(
+      () => {
+        this.#inFlight--;
+        // This sync covered every group written before it: settle them all, in order.
+        const at = this.#groups.indexOf(group);
+        if (at >= 0) for (const g of this.#groups.splice(0, at + 1)) for (const w of g) w.resolve();
+        this.#settled();
+      },
+      (e: unknown) => {
+        this.#inFlight--;
+        this.#fail(e);
+      },
+    );
+    this.#schedule();
+  }
+
+  // A failed write or sync: the sink is failed (SinkState keeps the error); every append not yet
+  // settled fails with it, and the lines not yet written are dropped.
+  #fail(e: unknown, group: Waiter[] = []): void {
+    const waiting = [...this.#groups.flat(), ...group, ...this.#queued];
+    this.#groups = [];
+    this.#queued = [];
+    this.#state.lines.discard();
+    for (const w of waiting) w.reject(e);
+    this.#settled();
+  }
+
+  #settled(): void {
+    this.#schedule();
+    if (this.#idle() && this.#idleWaiters.length > 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
 }

@@ -19,13 +19,23 @@ import type { Writable } from 'node:stream';
 export class JsonLineLogger {
   private lines: string[] = [];
   private scheduled = false;
+  // Formatting a Date per line showed in the request path's profile; lines come many per ms.
+  private lastMs = Number.NaN;
+  private lastTime = '';
 
   constructor(private readonly out: Writable | null) {}
 
   /** Queues one entry; `time` (ISO 8601) is added in front. */
   write(entry: object): void {
     if (this.out === null) return;
-    this.lines.push(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+    const ms = Date.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastTime = new Date(ms).toISOString();
+    }
+    // `time` in front without copying the entry: its own JSON with the time spliced in.
+    const text = JSON.stringify(entry);
+    this.lines.push(text.length > 2 ? `{"time":"${this.lastTime}",${text.slice(1)}` : `{"time":"${this.lastTime}"}`);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.drain());

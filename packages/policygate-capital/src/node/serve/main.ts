@@ -1,6 +1,6 @@
-// policygate-serve: the GateService (policygate-capital/server) on node:http, through
-// @hono/node-server's adapter (an optional peer dependency: only this bin needs it). Adds what a
-// process has and a fetch handler has not: files, the token from the environment, signals (SIGHUP
+// policygate-serve: the GateService (policygate-capital/server) on node:http, through a listener
+// of our own (node-listener.ts: no Web Request/Response per request). Adds what a process has and
+// a fetch handler has not: files, the token from the environment, signals (SIGHUP
 // reload, SIGTERM/SIGINT graceful shutdown) and the saved state.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +14,7 @@ import { formatHelp, UsageError, type OptionSpecs } from '../cli/args.js';
 import type { CliIo } from '../cli/eval.js';
 import { EXIT, runCommand } from '../cli/output.js';
 import { JsonLineLogger } from './logger.js';
+import { nodeRequestListener } from './node-listener.js';
 import { openSharedGate, sharedOptions } from './shared.js';
 import { readStateText, saveState } from './state.js';
 
@@ -98,14 +99,9 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
       openapi: readOpenApi(),
       log: opts.quiet ? undefined : (entry) => log.write(entry),
     });
-    const { getRequestListener } = await importAdapter();
-    // autoCleanupIncoming off: Node's own handling of unread bodies applies (a 413 answered with
-    // Connection: close ends the connection instead of reading the rest of the body).
-    // The body is read from the IncomingMessage itself: `request.body` would build a web stream per request.
-    const server = createServer(
-      { keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 },
-      getRequestListener((request, env) => service.fetch(request, { body: env.incoming.iterator({ destroyOnReturn: false }) }), { autoCleanupIncoming: false }),
-    );
+    // Node's own handling of unread bodies applies (a 413 answered with Connection: close ends the
+    // connection instead of reading the rest of the body).
+    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 10_000 }, nodeRequestListener(service));
     await listen(server, host, port);
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
@@ -190,15 +186,6 @@ function readOpenApi(): unknown {
     }
   }
   return undefined; // an unbuilt tree: GET /openapi.json answers 404
-}
-
-async function importAdapter(): Promise<typeof import('@hono/node-server')> {
-  try {
-    return await import('@hono/node-server');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new UsageError('policygate-serve needs the optional peer dependency @hono/node-server: npm install @hono/node-server');
-  }
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
