@@ -72,6 +72,9 @@ describe('explainDecision', () => {
     expect(why.evidence.map((e) => e.source.section)).toEqual(['limits.loss', 'limits.loss', 'overrides.symbols.AAPL.exposure', 'overrides.symbols.AAPL.exposure', 'overrides.symbols.AAPL.exposure']);
     expect(why.evidence[0]!.source).toMatchObject({ key: 'daily_loss_limit_pct', value: 0.02, ...find(SEED, 'daily_loss_limit_pct') });
     expect(why.positions).toBe(true);
+    // Every limit in effect, fired or not: the rate limits for gauges; no v0.2 settings under v0.1.
+    expect(Object.keys(why.limits)).toEqual(['LOSS-001', 'LOSS-002', 'EXEC-001', 'EXEC-002', 'EXP-001', 'EXP-002', 'EXP-003']);
+    expect(why.limits['EXEC-002']).toMatchObject({ path: 'limits.execution.max_orders_per_minute_by_strategy', value: 10, ...find(SEED, 'max_orders_per_minute_by_strategy') });
   });
 
   it('names limits.exposure for a symbol without an override', async () => {
@@ -203,6 +206,11 @@ describe('explainDecision under policy DSL v0.2', () => {
     const es = explainDecision(engine, intent({ symbol: 'ES', qty: 12 }), portfolio({ equity: 1e8, start_of_day_equity: 1e8, peak_equity: 1e8 }), market, {}, { policyText: V02 });
     expect(es.violations.map((v) => v.ruleId)).toEqual(['ORD-001']);
     expect(es.violations[0]!.source).toMatchObject({ section: 'overrides.symbols.ES.order', value: 10, line: find(V02, '{max_order_qty: 10}').line });
+    expect(es.limits['ORD-001']?.section).toBe('overrides.symbols.ES.order');
+    expect(es.limits['ORD-002']).toMatchObject({ section: 'overrides.symbols.ES.order', value: null, written: false });
+    expect(es.limits['ORD-005']?.path).toBe('instruments.ES.lot_size');
+    expect(gme.limits['ORD-005']).toBeUndefined();
+    expect(gme.limits['EXEC-003']).toMatchObject({ path: 'limits.execution.duplicate_window_seconds', value: null, written: false });
     expect(es.evidence.map((e) => e.metric)).toEqual(['daily_return', 'drawdown', 'new_position_pct', 'gross_exposure_x', 'net_exposure_x', 'order_qty', 'price_age_seconds']);
     expect(es.evidence[6]!.source).toMatchObject({ path: 'limits.market_data.max_price_age_seconds', value: 5, ...find(V02, 'max_price_age_seconds') });
     const odd = explainDecision(engine, intent({ qty: 2.5 }), portfolio(), market, {}, { policyText: V02 });

@@ -114,6 +114,12 @@ class Resolver {
     this.#strategy = strategy;
   }
 
+  /** The order controls in effect (null: none apply). */
+  orderSection(): ResolvedLimits['order'] {
+    this.#limits ??= resolveLimits(this.#compiled, this.#symbol, this.#strategy);
+    return this.#limits.order;
+  }
+
   /** The path of the section of `kind` in effect for this order, and where it comes from. */
   section(kind: Kind): { keys: (string | number)[]; origin: SourceOrigin } {
     switch (kind) {
@@ -252,6 +258,19 @@ function outcomeOf(d: Decision, defaults: Resolver): DecisionOutcome {
   };
 }
 
+/** Every limit that applies to this order, by rule id. */
+function limitsInEffect(compiled: CompiledPolicy, r: Resolver, symbol: string): Partial<Record<string, LimitSource>> {
+  const out: Partial<Record<string, LimitSource>> = {};
+  for (const [ruleId, spec] of Object.entries(RULE_LIMITS)) {
+    if (spec.kind === null) continue;
+    if (spec.kind === 'order' && r.orderSection() === null) continue;
+    if (spec.kind === 'instrument' && !compiled.instruments.has(symbol)) continue;
+    if ((spec.kind === 'market_data' || spec.key === 'duplicate_window_seconds') && !compiled.v02) continue;
+    out[ruleId] = r.source(spec.kind, spec.key);
+  }
+  return out;
+}
+
 /** Halts that `reduce_only` lifted for this order: they would have fired, but the order only reduces its position. */
 function liftedHalts(compiled: CompiledPolicy, d: Decision, r: Resolver, intent: OrderIntent, portfolio: PortfolioState, execution: ExecutionStateInput): LiftedHalt[] {
   if (!compiled.reduceOnly || d.evidence.length === 0) return [];
@@ -336,6 +355,7 @@ export function explainDecision(
     violations,
     evidence,
     killSwitch,
+    limits: r === null || keys === null ? {} : limitsInEffect(compiled, r, keys.symbol),
     liftedHalts: r === null ? [] : liftedHalts(compiled, decision, r, intent, portfolio, execution),
     positions: source !== null,
   };

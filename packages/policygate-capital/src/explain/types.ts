@@ -161,6 +161,14 @@ export interface Explanation {
   evidence: EvidenceExplanation[];
   /** When `kill_switch_triggered`: the `trip_on_rules` entries of the violations that set it. */
   killSwitch: LimitSource[];
+  /**
+   * Every limit in effect for this order, by the rule that checks it, whether or not the rule fired
+   * (`limits['EXEC-001']` is `max_orders_per_minute_global` of the resolved execution section): for
+   * gauges of what has not fired yet. Rules without a setting for this order (order controls with no
+   * `order` section, a symbol without an instrument entry, v0.1's missing v0.2 sections) are absent;
+   * empty when the intent is too malformed to resolve sections.
+   */
+  limits: Partial<Record<string, LimitSource>>;
   /** Halts lifted by `reduce_only` for this order (DSL v0.2); usually empty. */
   liftedHalts: LiftedHalt[];
   /** Whether `line`/`column` are known (the policy text was given). */
