@@ -90,7 +90,7 @@ test('a MODIFY shows the gauges of the modified order beside the requested one, 
 
 test('the rate-limit and kill-switch presets show their own gauge in breach, not only green ones', async ({ page }) => {
   await openPlayground(page, '#preset=rate-limit');
-  await expectDecision(page, findPreset('rate-limit')!.expect);
+  await expectDecision(page, { ...findPreset('rate-limit')!.expect, intentId: 'order-rate-limit' });
   const strategy = page.locator('[data-testid="state-gauges"] [data-metric="orders_last_60s_strategy"]');
   await expect(strategy).toHaveAttribute('data-status', 'breach');
   await expect(strategy).toContainText('10 in the last 60 s / limit 10 / min');
@@ -98,7 +98,7 @@ test('the rate-limit and kill-switch presets show their own gauge in breach, not
   await expect(page.locator('[data-testid="why-violations"] [data-rule="EXEC-002"] [data-testid="source-link"]')).toHaveAttribute('data-path', 'limits.execution.max_orders_per_minute_by_strategy');
 
   await page.locator('button[data-preset="kill-switch-active"]').click();
-  await expectDecision(page, findPreset('kill-switch-active')!.expect);
+  await expectDecision(page, { ...findPreset('kill-switch-active')!.expect, intentId: 'order-kill-switch-active' });
   const kill = page.locator('[data-testid="state-gauges"] [data-metric="kill_switch"]');
   await expect(kill).toHaveAttribute('data-status', 'breach');
   await expect(kill).toContainText('ACTIVE');
@@ -106,13 +106,14 @@ test('the rate-limit and kill-switch presets show their own gauge in breach, not
 });
 
 test('a screenshot of the new views for the docs page', async ({ page }, testInfo) => {
-  await page.setViewportSize({ width: 1440, height: 1000 });
+  // Tall enough for the whole decision panel (it scrolls on its own beside the editors).
+  await page.setViewportSize({ width: 1440, height: 3200 });
   await openPlayground(page, '#preset=position-cap');
   await expect(page.getByTestId('gauges-modified')).toBeVisible();
-  const results = page.locator('.results');
+  await expect(page.getByTestId('why')).toBeVisible();
   await screenshot(page, testInfo, 'explain-full-page', true);
   const path = fileURLToPath(new URL('./artifacts/explain-workbench.png', import.meta.url));
-  await results.screenshot({ path });
+  await page.getByTestId('decision').screenshot({ path });
   // The docs page shows the committed copy (site/public/screenshots/explain-workbench.png); set
   // UPDATE_SCREENSHOTS=1 to replace it with this run's.
   if (process.env.UPDATE_SCREENSHOTS === '1') {

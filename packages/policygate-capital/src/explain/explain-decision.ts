@@ -201,7 +201,7 @@ function explainEvidence(e: Evidence, index: number, r: Resolver): EvidenceExpla
   return { index, metric: e.metric, value: e.value, limit: e.limit, source, text: `${e.metric} ${e.value} against ${e.limit === null ? 'no limit' : e.limit} from ${where(source)}` };
 }
 
-const quoted = (s: string) => `SPEC.md, the decision rule: "${s}"`;
+const quoted = (s: string) => `The decision rule of the spec: "${s}"`;
 
 function outcomeOf(d: Decision, defaults: Resolver): DecisionOutcome {
   const none = { source: null, allowedQty: null, blocking: [] as string[] };
@@ -236,7 +236,7 @@ function outcomeOf(d: Decision, defaults: Resolver): DecisionOutcome {
   if (d.decision === 'MODIFY') {
     return {
       reason: 'reduced',
-      text: `MODIFY: EXP-001 is the only violation, and it allows ${allowed} (the largest quantity that keeps the position within its cap). ${quoted(DECISION_RULE)}`,
+      text: `MODIFY: EXP-001 is the only violation, and it allows ${allowed} (the largest quantity that keeps the position within its cap).`,
       ...none,
       allowedQty: allowed,
     };
