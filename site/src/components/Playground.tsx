@@ -5,7 +5,7 @@ import { evaluateWorkspace, type WorkspaceResult } from '../lib/evaluate-workspa
 import { findPreset, matchPreset, PRESET_GROUPS, PRESETS, type Preset } from '../lib/presets';
 import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '../lib/share';
 import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
-import { withOrder } from '../lib/workbench';
+import { withOrder } from '../lib/intent-text';
 import { AuditPanel } from './AuditPanel';
 import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
 import { DecisionView } from './DecisionView';

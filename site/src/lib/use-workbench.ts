@@ -1,9 +1,11 @@
 // The workbench of the decision on screen, computed after the decision (an engine is built from
 // the policy text, which hashes it asynchronously; engines are kept per text for the next edit).
+// workbench.ts (explainDecision, PolicyGate: about 15 kB gzipped) is loaded lazily, so the first
+// decision does not wait for it.
 import { PolicyEngine } from 'policygate-capital';
 import { useEffect, useRef, useState } from 'react';
 import type { EvaluatedInputs } from './evaluate-workspace';
-import { buildWorkbench, type Workbench } from './workbench';
+import type { Workbench } from './workbench';
 
 /** Engines kept for the last few policy texts (editing other inputs reuses them). */
 const KEEP = 4;
@@ -30,8 +32,8 @@ export function useWorkbench(policyText: string | undefined, inputs: EvaluatedIn
       cache.set(policyText, engine);
       while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
     }
-    engine
-      .then((e) => {
+    Promise.all([engine, import('./workbench')])
+      .then(([e, { buildWorkbench }]) => {
         if (live) setWorkbench({ key: inputs, value: buildWorkbench(e, policyText, inputs) });
       })
       .catch(() => {

@@ -2,7 +2,8 @@ import { PolicyEngine } from 'policygate-capital';
 import { describe, expect, it } from 'vitest';
 import { evaluateWorkspace } from './evaluate-workspace';
 import { findPreset, PRESETS } from './presets';
-import { buildWorkbench, withOrder } from './workbench';
+import { withOrder } from './intent-text';
+import { buildWorkbench } from './workbench';
 
 async function workbenchOf(id: string) {
   const preset = findPreset(id)!;
