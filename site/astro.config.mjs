@@ -39,6 +39,7 @@ export default defineConfig({
           items: [
             { label: 'Getting started', slug: 'docs/getting-started' },
             { label: 'Stateful gate', slug: 'docs/gate' },
+            { label: 'Why this decision', slug: 'docs/explain' },
             { label: 'Audit trail and replay', slug: 'docs/audit' },
             { label: 'Command line', slug: 'docs/cli' },
             { label: 'HTTP service', slug: 'docs/serve' },

@@ -57,7 +57,9 @@ async function lowContrast(page: Page): Promise<string[]> {
 test('every editor, gauge and control has an accessible name', async ({ page }) => {
   await openPlayground(page, '#preset=gross-breach');
   for (const id of EDITOR_IDS) await expect(page.getByRole('textbox', { name: EDITORS[id].label })).toBeVisible();
-  await expect(page.getByRole('meter')).toHaveCount(5);
+  // Five evidence gauges, and the execution state's (two order rates and the kill switch).
+  await expect(page.getByTestId('gauges').getByRole('meter')).toHaveCount(5);
+  await expect(page.getByTestId('state-gauges').getByRole('meter')).toHaveCount(3);
   for (const meter of await page.getByRole('meter').all()) await expect(meter).toHaveAttribute('aria-valuetext', /against limit/);
   await expect(page.getByRole('meter', { name: /^Gross exposure/ })).toHaveAttribute('aria-valuetext', /over by/);
   await expect(page.getByRole('columnheader', { name: 'Rule' })).toBeVisible();
@@ -69,7 +71,8 @@ test('the v0.2 gauges have accessible names and readable text, the not-applicabl
   for (const id of ['fat-finger', 'reduce-only', 'price-collar']) {
     await openPlayground(page, `#preset=${id}`);
     await expectDecision(page, { ...findPresetExpect(id), intentId: `order-${id}` });
-    await expect(page.getByRole('meter')).toHaveCount(9);
+    await expect(page.getByTestId('gauges').getByRole('meter')).toHaveCount(9);
+    await expect(page.getByTestId('state-gauges').getByRole('meter')).toHaveCount(3);
     for (const meter of await page.getByRole('meter').all()) await expect(meter).toHaveAttribute('aria-valuetext', /against limit/);
     expect(await lowContrast(page), id).toEqual([]);
   }

@@ -26,6 +26,19 @@ export { parsePolicy } from './policy/parse.js';
 export { parsePolicyYaml } from './policy/load.js';
 export { evaluate } from './engine/evaluate.js';
 export { PolicyEngine } from './engine/policy-engine.js';
+export {
+  explainDecision,
+  DECISION_RULE,
+  type Explanation,
+  type ExplainOptions,
+  type LimitSource,
+  type SourceOrigin,
+  type ViolationExplanation,
+  type EvidenceExplanation,
+  type DecisionOutcome,
+  type OutcomeReason,
+  type LiftedHalt,
+} from './explain/explain-decision.js';
 export type { Decision, DecisionBase, AllowDecision, DenyDecision, ModifyDecision, DecisionKind, Evidence, EvidenceMetric, Severity, Violation } from './engine/types.js';
 export { policyHash } from './util/sha256.js';
 // For UIs that show JSON input errors at their line and column (the playground is one): strict JSON

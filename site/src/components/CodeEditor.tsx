@@ -4,7 +4,7 @@
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import CodeMirror, { Decoration, EditorView, StateEffect, StateField, type Extension, type Range } from '@uiw/react-codemirror';
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
 import type { EditorIssue } from '../lib/evaluate-workspace';
 
 const setErrorLines = StateEffect.define<number[]>();
@@ -28,6 +28,12 @@ const errorLines = StateField.define({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/** What the playground may do to an editor from outside (the explanation's links to policy lines). */
+export interface CodeEditorHandle {
+  /** Puts the cursor at a 1-based line and column (code points), scrolls it into view and focuses the editor. */
+  goTo(line: number, column?: number): void;
+}
+
 /** What the playground tells an editor. */
 export interface CodeEditorProps {
   id: string;
@@ -40,6 +46,8 @@ export interface CodeEditorProps {
   /** Taller editors for longer documents. */
   minHeight?: string;
   maxHeight?: string;
+  /** Receives the editor's {@link CodeEditorHandle}. */
+  editorRef?: Ref<CodeEditorHandle>;
 }
 
 /**
@@ -50,7 +58,7 @@ export interface CodeEditorProps {
  * <CodeEditor id="policy" label="Policy (YAML)" language="yaml" value={text} onChange={setText} issues={errors.policy} />
  * ```
  */
-export function CodeEditor({ id, label, language, value, onChange, issues, minHeight = '8rem', maxHeight = '24rem' }: CodeEditorProps) {
+export function CodeEditor({ id, label, language, value, onChange, issues, minHeight = '8rem', maxHeight = '24rem', editorRef }: CodeEditorProps) {
   const viewRef = useRef<EditorView | null>(null);
   const labelId = useId();
   const errorsId = useId();
@@ -79,16 +87,21 @@ export function CodeEditor({ id, label, language, value, onChange, issues, minHe
     view.dispatch({ effects: setErrorLines.of(lines) });
   }, [issues]);
 
-  const goTo = (issue: EditorIssue) => {
+  const goToLine = (lineNumber: number, column = 1) => {
     const view = viewRef.current;
-    if (!view || issue.line === undefined) return;
-    const line = view.state.doc.line(Math.min(Math.max(issue.line, 1), view.state.doc.lines));
+    if (!view) return;
+    const line = view.state.doc.line(Math.min(Math.max(lineNumber, 1), view.state.doc.lines));
     // The SDK counts columns in code points; CodeMirror positions are UTF-16 offsets.
-    const chars = Array.from(line.text).slice(0, Math.max((issue.column ?? 1) - 1, 0));
+    const chars = Array.from(line.text).slice(0, Math.max(column - 1, 0));
     const pos = Math.min(line.from + chars.join('').length, line.to);
     view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
     view.focus();
   };
+  const goTo = (issue: EditorIssue) => {
+    if (issue.line !== undefined) goToLine(issue.line, issue.column);
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: goToLine reads the view through a ref
+  useImperativeHandle(editorRef, () => ({ goTo: goToLine }), []);
 
   return (
     <section className={`editor${hasIssues ? ' editor--invalid' : ''}`} data-editor-panel={id}>

@@ -1,7 +1,16 @@
-// The decision: a large badge, requested vs modified quantity, the violations table, the evidence
-// gauges, the policy hash and whether the kill switch tripped.
-import type { Decision } from 'policygate-capital';
-import { gaugesOf, type Gauge } from '../lib/gauge';
+// The decision: a large badge, requested vs modified quantity, what can be done now (the largest
+// buy and sell), the violations table, why the decision is what it is (the policy lines behind it),
+// the evidence gauges (with headroom in money and units; for a MODIFY, the reduced order's beside the
+// requested one's), the execution-state gauges (order rates, kill switch), the policy hash and
+// whether the kill switch tripped.
+import type { Decision, Evidence } from 'policygate-capital';
+import type { EvaluatedInputs } from '../lib/evaluate-workspace';
+import { gaugesOf, headroom, killSwitchGauge, rateGauge, type Gauge, type HeadroomContext } from '../lib/gauge';
+import { useWorkbench } from '../lib/use-workbench';
+import type { Workbench } from '../lib/workbench';
+import { WhatYouCanDo } from './WhatYouCanDo';
+import { WhyDecision } from './WhyDecision';
+import './workbench.css';
 
 /** What the decision view shows. */
 export interface DecisionViewProps {
@@ -12,6 +21,13 @@ export interface DecisionViewProps {
   policyHash: string;
   /** True when the inputs have errors and this is the last good decision, shown greyed. */
   stale: boolean;
+  /** The policy text and validated inputs of the decision: with them, the panel explains it and shows what can be done now. */
+  policyText?: string;
+  inputs?: EvaluatedInputs;
+  /** Moves the policy editor's cursor to a line and column (the explanation's source links). */
+  onGoToPolicy?: (line: number, column: number) => void;
+  /** Sets the order's side and quantity ("Use this quantity"). */
+  onUseQuantity?: (side: 'buy' | 'sell', qty: number) => void;
 }
 
 const fmtQty = (q: number) => q.toLocaleString('en-US', { maximumFractionDigits: 8 });
@@ -44,7 +60,7 @@ const NOT_APPLICABLE: Partial<Record<Gauge['metric'], string>> = {
   limit_price_deviation: 'not checked: the price collar applies to limit orders with a limit price',
 };
 
-function GaugeRow({ g }: { g: Gauge }) {
+function GaugeRow({ g, money }: { g: Gauge; money?: string }) {
   return (
     <li className={`gauge gauge--${g.status}`} data-metric={g.metric} data-status={g.status}>
       <div className="gauge__head">
@@ -71,7 +87,44 @@ function GaugeRow({ g }: { g: Gauge }) {
         {MARGIN_MARK[g.status]}
         {g.status === 'unchecked' ? 'not checked by this policy' : g.status === 'not-applicable' ? (NOT_APPLICABLE[g.metric] ?? 'not checked for this order') : g.marginText}
       </div>
+      {money && (
+        <div className="gauge__money" data-testid="gauge-money">
+          {money}
+        </div>
+      )}
     </li>
+  );
+}
+
+/** Evidence gauges, each with its headroom in money and units when the context is known. */
+function GaugeList({ testId, gauges, evidence, ctx }: { testId: string; gauges: Gauge[]; evidence: readonly Evidence[]; ctx: HeadroomContext | null }) {
+  return (
+    <ul className="gauges" data-testid={testId}>
+      {gauges.map((g, k) => (
+        <GaugeRow key={g.metric} g={g} money={ctx && g.status !== 'unchecked' && g.status !== 'not-applicable' ? headroom(evidence[k]!, ctx).text : undefined} />
+      ))}
+    </ul>
+  );
+}
+
+/** The execution state's gauges: the order rates against their per-minute limits, and the kill switch. */
+function StateGauges({ wb, decision }: { wb: Workbench; decision: Decision }) {
+  const fired = new Set(decision.violations.map((v) => v.rule_id));
+  const { rates, killSwitch } = wb;
+  const gauges: Gauge[] = [];
+  if (rates.globalLimit !== null) gauges.push(rateGauge('orders_last_60s_global', rates.global, rates.globalLimit, fired.has('EXEC-001')));
+  if (rates.strategyLimit !== null) gauges.push(rateGauge('orders_last_60s_strategy', rates.strategy, rates.strategyLimit, fired.has('EXEC-002')));
+  gauges.push(killSwitchGauge({ ...killSwitch, fired: fired.has('KILL-001'), lifted: wb.explanation.liftedHalts.some((h) => h.ruleId === 'KILL-001') }));
+  return (
+    <>
+      <h3>Execution state</h3>
+      <p className="decision__desc">Orders in the last 60 seconds against the per-minute limits (the policy has no per-hour limit), and the kill switch.</p>
+      <ul className="gauges" data-testid="state-gauges">
+        {gauges.map((g) => (
+          <GaugeRow key={g.metric} g={g} />
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -83,10 +136,11 @@ function GaugeRow({ g }: { g: Gauge }) {
  * <DecisionView decision={d} requestedQty={100} side="buy" symbol="AAPL" policyHash={hash} stale={false} />
  * ```
  */
-export function DecisionView({ decision, requestedQty, side, symbol, policyHash, stale }: DecisionViewProps) {
+export function DecisionView({ decision, requestedQty, side, symbol, policyHash, stale, policyText, inputs, onGoToPolicy, onUseQuantity }: DecisionViewProps) {
   const kind = decision.decision;
   const gauges = gaugesOf(decision);
   const modifiedQty = decision.modified_intent?.qty;
+  const wb = useWorkbench(stale ? undefined : policyText, stale ? undefined : inputs);
   return (
     <div className={`decision${stale ? ' decision--stale' : ''}`} data-testid="decision" data-stale={stale ? 'true' : 'false'} aria-describedby={stale ? 'stale-note' : undefined}>
       {stale && (
@@ -139,6 +193,8 @@ export function DecisionView({ decision, requestedQty, side, symbol, policyHash,
         </div>
       </dl>
 
+      {wb && <WhatYouCanDo symbol={symbol} buy={wb.buy} sell={wb.sell} problem={wb.maxQtyProblem} side={side} qty={requestedQty} onUse={onUseQuantity} />}
+
       <h3>Violations</h3>
       {decision.violations.length === 0 ? (
         <p data-testid="no-violations">None.</p>
@@ -175,19 +231,34 @@ export function DecisionView({ decision, requestedQty, side, symbol, policyHash,
         </div>
       )}
 
+      {wb && <WhyDecision explanation={wb.explanation} onGoTo={onGoToPolicy} />}
+
       <h3>Evidence</h3>
       <p className="decision__desc">
-        Each metric after the order <em>as requested</em>, against its resolved limit{modifiedQty !== undefined ? ' (the modified order fits)' : ''}.
+        Each metric after the order <em>as requested</em>, against its resolved limit
+        {modifiedQty !== undefined ? ', beside the same metrics after the modified order (what is sent)' : ''}. Headroom in money and in units of {symbol} at its mark.
       </p>
       {gauges.length === 0 ? (
         <p data-testid="no-evidence">No evidence: evaluation stopped before any metric was computed ({decision.violations[0]?.rule_id ?? 'error'}).</p>
+      ) : wb?.modified ? (
+        <div className="gauges-compare">
+          <div>
+            <h4 className="gauges__title">
+              Requested: {side} {fmtQty(requestedQty)}
+            </h4>
+            <GaugeList testId="gauges" gauges={gauges} evidence={decision.evidence} ctx={wb.headroom} />
+          </div>
+          <div>
+            <h4 className="gauges__title">
+              Modified: {side} {fmtQty(modifiedQty!)}
+            </h4>
+            <GaugeList testId="gauges-modified" gauges={gaugesOf(wb.modified)} evidence={wb.modified.evidence} ctx={wb.headroom} />
+          </div>
+        </div>
       ) : (
-        <ul className="gauges" data-testid="gauges">
-          {gauges.map((g) => (
-            <GaugeRow key={g.metric} g={g} />
-          ))}
-        </ul>
+        <GaugeList testId="gauges" gauges={gauges} evidence={decision.evidence} ctx={wb?.headroom ?? null} />
       )}
+      {wb && <StateGauges wb={wb} decision={decision} />}
     </div>
   );
 }

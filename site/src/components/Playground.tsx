@@ -5,8 +5,9 @@ import { evaluateWorkspace, type WorkspaceResult } from '../lib/evaluate-workspa
 import { findPreset, matchPreset, PRESET_GROUPS, PRESETS, type Preset } from '../lib/presets';
 import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '../lib/share';
 import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
+import { withOrder } from '../lib/intent-text';
 import { AuditPanel } from './AuditPanel';
-import { CodeEditor } from './CodeEditor';
+import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
 import { DecisionView } from './DecisionView';
 
 // How long typing must pause before the workspace is evaluated again.
@@ -40,6 +41,7 @@ export function Playground() {
 
   const wsRef = useRef(ws);
   wsRef.current = ws;
+  const policyEditor = useRef<CodeEditorHandle>(null);
 
   // On a phone each preset group is a row that scrolls sideways: bring the chosen preset into its
   // row's view (a preset opened from a link may be far to the right). Only the row scrolls, never the page.
@@ -183,6 +185,7 @@ export function Playground() {
               issues={errors[id]}
               minHeight={id === 'policy' ? '20rem' : '6rem'}
               maxHeight={id === 'policy' ? '40rem' : '22rem'}
+              editorRef={id === 'policy' ? policyEditor : undefined}
             />
           ))}
         </section>
@@ -212,6 +215,10 @@ export function Playground() {
               symbol={shown.inputs.intent.instrument.symbol}
               policyHash={shown.policyHash}
               stale={stale}
+              policyText={shown.policyText}
+              inputs={shown.inputs}
+              onGoToPolicy={(line, column) => policyEditor.current?.goTo(line, column)}
+              onUseQuantity={(side, qty) => edit('intent', withOrder(wsRef.current.intent, side, qty))}
             />
           ) : (
             <p data-testid="no-decision">{stale ? 'No decision yet: fix the problems marked in the editors.' : 'Evaluating…'}</p>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePolicyYaml, type Decision } from 'policygate-capital';
-import { gauge, gaugesOf } from './gauge';
+import { gauge, gaugesOf, headroom, killSwitchGauge, rateGauge } from './gauge';
 
 interface Case {
   policy_yaml: string;
@@ -154,5 +154,43 @@ describe('gauge', () => {
     expect(seen.orderMetrics).toBeGreaterThan(1000);
     expect(seen.notApplicable).toBeGreaterThan(50);
     expect(seen.reducingLoss).toBeGreaterThan(5);
+  });
+});
+
+describe('headroom', () => {
+  const ctx = { equity: 100_000, startOfDayEquity: 100_000, peakEquity: 100_000, price: 200, multiplier: 1 };
+  it('turns a position margin into money and shares at the mark', () => {
+    const h = headroom({ metric: 'new_position_pct', value: 0.02, limit: 0.05 }, ctx);
+    expect(h.text).toBe('headroom 3,000.00 ≈ 15 units');
+    expect(h.money).toBeCloseTo(3000, 6);
+    expect(h.units).toBeCloseTo(15, 6);
+    const over = headroom({ metric: 'new_position_pct', value: 0.2, limit: 0.05 }, ctx);
+    expect(over.text).toBe('over by 15,000.00 ≈ 75 units');
+    expect(over.units).toBeCloseTo(-75, 9);
+  });
+  it('counts contracts with their multiplier, and the loss limits in money only', () => {
+    expect(headroom({ metric: 'gross_exposure_x', value: 0.15, limit: 2 }, { ...ctx, equity: 5_000_000, price: 5000, multiplier: 50 }).units).toBeCloseTo(37, 9);
+    expect(headroom({ metric: 'daily_return', value: -0.025, limit: -0.02 }, ctx)).toMatchObject({ units: null, text: 'over by 500.00' });
+    expect(headroom({ metric: 'drawdown', value: 0.01, limit: 0.05 }, { ...ctx, peakEquity: 200_000 })).toMatchObject({ text: 'headroom 8,000.00', units: null });
+    expect(headroom({ metric: 'order_qty', value: 10_000, limit: 1000 }, ctx)).toMatchObject({ units: -9000, money: -1_800_000 });
+  });
+  it('has nothing to say without a limit or a value', () => {
+    expect(headroom({ metric: 'net_exposure_x', value: 0.5, limit: null }, ctx).text).toBe('');
+    expect(headroom({ metric: 'limit_price_deviation', value: null, limit: 0.05 }, ctx).text).toBe('');
+  });
+});
+
+describe('execution-state gauges', () => {
+  it('shows an order rate in breach exactly when its rule fired, with the orders left otherwise', () => {
+    expect(rateGauge('orders_last_60s_strategy', 10, 10, true)).toMatchObject({ status: 'breach', ruleId: 'EXEC-002', marginText: 'at the limit: this order is throttled' });
+    expect(rateGauge('orders_last_60s_global', 12, 20, false)).toMatchObject({ status: 'headroom', ruleId: 'EXEC-001', marginText: 'headroom 8 orders this minute' });
+  });
+  it('shows the kill switch active (breach), lifted by reduce-only, or off with the violations counted', () => {
+    expect(killSwitchGauge({ active: true, violations: 0, tripAfter: 3, windowSeconds: 300, fired: true, lifted: false })).toMatchObject({ status: 'breach', valueText: 'ACTIVE', fillPct: 100 });
+    expect(killSwitchGauge({ active: true, violations: 0, tripAfter: 3, windowSeconds: 300, fired: false, lifted: true }).status).toBe('reducing');
+    expect(killSwitchGauge({ active: false, violations: 2, tripAfter: 3, windowSeconds: 300, fired: false, lifted: false })).toMatchObject({
+      status: 'headroom',
+      marginText: 'off (2 of 3 violations in 300 s)',
+    });
   });
 });

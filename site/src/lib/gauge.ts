@@ -2,9 +2,15 @@
 // (/docs/semantics/, "Rules and boundaries"), so a gauge shows "breach" exactly when the value is past the rule's threshold.
 import type { Evidence, EvidenceMetric } from 'policygate-capital';
 
+/**
+ * What a gauge measures: an evidence metric, or one of the execution-state gauges (the order rates
+ * of EXEC-001/EXEC-002 and the kill switch of KILL-001), which have no evidence item.
+ */
+export type GaugeMetric = EvidenceMetric | 'orders_last_60s_global' | 'orders_last_60s_strategy' | 'kill_switch';
+
 /** Geometry and wording of one gauge. */
 export interface Gauge {
-  metric: EvidenceMetric;
+  metric: GaugeMetric;
   /** The rule that watches this metric. */
   ruleId: string;
   label: string;
@@ -158,4 +164,135 @@ export function gauge(e: Evidence, ruleFired: boolean): Gauge {
 export function gaugesOf(decision: { evidence: readonly Evidence[]; violations: readonly { rule_id: string }[] }): Gauge[] {
   const fired = new Set(decision.violations.map((v) => v.rule_id));
   return decision.evidence.map((e) => gauge(e, fired.has(META[e.metric].ruleId)));
+}
+
+/**
+ * The figures that turn a gauge's margin into money and units: the account, the order's symbol's
+ * mark and contract multiplier.
+ */
+export interface HeadroomContext {
+  equity: number;
+  startOfDayEquity: number;
+  peakEquity: number;
+  /** The symbol's market price (per unit). */
+  price: number;
+  /** The instrument's contract multiplier (1 unless the policy lists one). */
+  multiplier: number;
+}
+
+/** A margin in money and in units of the order's symbol; null where it has no meaning. Negative: over the limit. */
+export interface Headroom {
+  money: number | null;
+  units: number | null;
+  /** "headroom 3,000.00 ≈ 15 shares" or "over by 15,000.00 ≈ 75 shares"; '' when unchecked or not applicable. */
+  text: string;
+}
+
+const moneyText = (x: number) => Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const unitsText = (x: number) => `${Math.abs(x).toLocaleString('en-US', { maximumFractionDigits: 4 })} unit${Math.abs(x) === 1 ? '' : 's'}`;
+
+/**
+ * The margin of one evidence item in money and in units of the order's symbol, from the item's
+ * (6-decimal) figures, so approximate: a percent of equity is money (`margin × equity`), money is
+ * units at the mark (`money / (price × multiplier)`). The loss limits are money only (of the
+ * start-of-day and peak equity); the order size is units, its notional money.
+ *
+ * @example
+ * ```ts
+ * headroom({ metric: 'new_position_pct', value: 0.02, limit: 0.05 }, { equity: 100_000, startOfDayEquity: 100_000, peakEquity: 100_000, price: 200, multiplier: 1 })
+ * // text: 'headroom 3,000.00 ≈ 15 units' (money ≈ 3000, units ≈ 15)
+ * ```
+ */
+export function headroom(e: Evidence, ctx: HeadroomContext): Headroom {
+  const none: Headroom = { money: null, units: null, text: '' };
+  if (e.value === null || e.limit === null) return none;
+  const unitValue = ctx.price * ctx.multiplier;
+  let money: number | null = null;
+  let units: number | null = null;
+  switch (e.metric) {
+    case 'daily_return':
+      money = (Math.abs(e.limit) + e.value) * ctx.startOfDayEquity;
+      break;
+    case 'drawdown':
+      money = (e.limit - e.value) * ctx.peakEquity;
+      break;
+    case 'new_position_pct':
+    case 'gross_exposure_x':
+    case 'net_exposure_x':
+      money = (e.limit - e.value) * ctx.equity;
+      units = money / unitValue;
+      break;
+    case 'order_qty':
+      units = e.limit - e.value;
+      money = units * unitValue;
+      break;
+    case 'order_notional':
+      money = e.limit - e.value;
+      units = money / unitValue;
+      break;
+    default:
+      return none;
+  }
+  // Rounded figures: a margin of a few cents is "at the limit".
+  if (Math.abs(money) < 0.005) return { money: 0, units: units === null ? null : 0, text: 'at the limit' };
+  const word = money > 0 ? 'headroom' : 'over by';
+  return { money, units, text: `${word} ${moneyText(money)}${units === null ? '' : ` ≈ ${unitsText(units)}`}` };
+}
+
+/**
+ * A gauge for an order rate of the execution state (EXEC-001 global, EXEC-002 per strategy): the
+ * orders sent in the last 60 seconds against the per-minute limit. The rule fires at `count >= limit`,
+ * so the headroom is the orders left before the next one is throttled.
+ *
+ * @example
+ * ```ts
+ * rateGauge('orders_last_60s_strategy', 10, 10, true).marginText // 'at the limit: the next order is throttled'
+ * ```
+ */
+export function rateGauge(metric: 'orders_last_60s_global' | 'orders_last_60s_strategy', count: number, limit: number, ruleFired: boolean): Gauge {
+  const global = metric === 'orders_last_60s_global';
+  const left = limit - count;
+  const scale = Math.max(limit * 1.25, count * 1.05, 1);
+  return {
+    metric,
+    ruleId: global ? 'EXEC-001' : 'EXEC-002',
+    label: global ? 'Orders per minute, all strategies' : 'Orders per minute, this strategy',
+    status: ruleFired ? 'breach' : 'headroom',
+    valueText: `${count.toLocaleString('en-US')} in the last 60 s`,
+    limitText: `${limit.toLocaleString('en-US')} / min`,
+    marginText:
+      left > 0
+        ? `headroom ${left.toLocaleString('en-US')} order${left === 1 ? '' : 's'} this minute`
+        : left === 0
+          ? 'at the limit: this order is throttled'
+          : `over by ${(-left).toLocaleString('en-US')}`,
+    fillPct: Math.min(100, (count / scale) * 100),
+    limitPct: Math.min(100, (limit / scale) * 100),
+  };
+}
+
+/**
+ * A gauge for the kill switch (KILL-001): off, or active (every order denied, unless reduce-only
+ * lifts it for an order that only reduces its position). The bar counts the violations of the
+ * execution state's window against `trip_after_n_violations` (the stateful gate trips on them).
+ *
+ * @example
+ * ```ts
+ * killSwitchGauge({ active: true, violations: 0, tripAfter: 3, windowSeconds: 300, fired: true, lifted: false }).status // 'breach'
+ * ```
+ */
+export function killSwitchGauge(k: { active: boolean; violations: number; tripAfter: number; windowSeconds: number; fired: boolean; lifted: boolean }): Gauge {
+  const scale = Math.max(k.tripAfter * 1.25, k.violations * 1.05, 1);
+  const counted = `${k.violations} of ${k.tripAfter} violations in ${k.windowSeconds} s`;
+  return {
+    metric: 'kill_switch',
+    ruleId: 'KILL-001',
+    label: 'Kill switch',
+    status: k.fired ? 'breach' : k.lifted ? 'reducing' : 'headroom',
+    valueText: k.active ? 'ACTIVE' : 'off',
+    limitText: `trips after ${k.tripAfter} violations`,
+    marginText: k.fired ? 'active: every order is denied until it is reset' : k.lifted ? 'active, but reduce-only lets this order through: it only reduces a position' : `off (${counted})`,
+    fillPct: k.active ? 100 : Math.min(100, (k.violations / scale) * 100),
+    limitPct: Math.min(100, (k.tripAfter / scale) * 100),
+  };
 }

@@ -1,0 +1,48 @@
+// The workbench of the decision on screen, computed after the decision (an engine is built from
+// the policy text, which hashes it asynchronously; engines are kept per text for the next edit).
+// workbench.ts (explainDecision, PolicyGate: about 15 kB gzipped) is loaded lazily, so the first
+// decision does not wait for it.
+import { PolicyEngine } from 'policygate-capital';
+import { useEffect, useRef, useState } from 'react';
+import type { EvaluatedInputs } from './evaluate-workspace';
+import type { Workbench } from './workbench';
+
+/** Engines kept for the last few policy texts (editing other inputs reuses them). */
+const KEEP = 4;
+
+/**
+ * The workbench for `policyText` and `inputs`, or null until it is computed (or when either is
+ * missing, or the policy does not load).
+ *
+ * @example
+ * ```tsx
+ * const wb = useWorkbench(result.policyText, result.inputs)
+ * ```
+ */
+export function useWorkbench(policyText: string | undefined, inputs: EvaluatedInputs | undefined): Workbench | null {
+  const engines = useRef(new Map<string, Promise<PolicyEngine>>());
+  const [workbench, setWorkbench] = useState<{ key: EvaluatedInputs; value: Workbench } | null>(null);
+  useEffect(() => {
+    if (policyText === undefined || inputs === undefined) return;
+    let live = true;
+    const cache = engines.current;
+    let engine = cache.get(policyText);
+    if (!engine) {
+      engine = PolicyEngine.fromYaml(policyText);
+      cache.set(policyText, engine);
+      while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
+    }
+    Promise.all([engine, import('./workbench')])
+      .then(([e, { buildWorkbench }]) => {
+        if (live) setWorkbench({ key: inputs, value: buildWorkbench(e, policyText, inputs) });
+      })
+      .catch(() => {
+        if (live) setWorkbench(null);
+      });
+    return () => {
+      live = false;
+    };
+  }, [policyText, inputs]);
+  // Never show the workbench of other inputs than the decision's.
+  return workbench !== null && workbench.key === inputs ? workbench.value : null;
+}
