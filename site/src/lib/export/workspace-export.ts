@@ -66,7 +66,15 @@ export function workspaceSnippet(ws: Workspace, runtime: Runtime): string {
 export function workspaceFiles(ws: Workspace): Record<string, string> {
   const files: Record<string, string> = {};
   for (const id of EDITOR_IDS) files[EDITORS[id].file] = ws[id].endsWith('\n') ? ws[id] : `${ws[id]}\n`;
-  files['README.txt'] = ['A PolicyGate Capital workspace exported from the playground.', '', 'With the CLI (npm install policygate-capital):', `  ${WORKSPACE_COMMAND}`, '', 'From code: decide.mjs (Node), decide.ts (Deno, Bun).', ''].join('\n');
+  files['README.txt'] = [
+    'A PolicyGate Capital workspace exported from the playground.',
+    '',
+    'With the CLI (npm install policygate-capital):',
+    `  ${WORKSPACE_COMMAND}`,
+    '',
+    'From code: decide.mjs (Node), decide.ts (Deno, Bun).',
+    '',
+  ].join('\n');
   files['decide.mjs'] = workspaceSnippet(ws, 'node');
   files['deno/decide.ts'] = workspaceSnippet(ws, 'deno');
   files['bun/decide.ts'] = workspaceSnippet(ws, 'bun');

