@@ -1,8 +1,12 @@
-// A uPlot chart as a React component. uPlot (and its CSS) is loaded with a dynamic import() when
-// the first chart mounts, so the playground's first decision never waits for the chart code: the
-// chart chunk is fetched after the decision is on screen, and cached (service worker) afterwards.
+// A uPlot chart as a React component. uPlot's script is loaded with a dynamic import() when
+// the first chart comes near the viewport, so the playground's first decision never waits for the
+// chart code and a page that is not scrolled to a chart never fetches it (cached by the service
+// worker afterwards).
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
+// The stylesheet is small (about 1.5 kB gzipped) and Astro puts an island's CSS into the page's own
+// stylesheet anyway: imported statically, so that only the script is a lazy chunk.
+import 'uplot/dist/uPlot.min.css';
 
 /** Options of a chart without its size (the chart takes its container's width). */
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
@@ -22,7 +26,7 @@ export interface UPlotChartProps {
 let loading: Promise<typeof uPlot> | undefined;
 /** Loads uPlot once per page (a cache of an immutable module, not state). */
 function loadUPlot(): Promise<typeof uPlot> {
-  loading ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([m]) => m.default);
+  loading ??= import('uplot').then((m) => m.default);
   return loading;
 }
 
@@ -40,10 +44,20 @@ export function UPlotChart({ options, data, height, label, onDraw, testId }: UPl
   const drawRef = useRef(onDraw);
   drawRef.current = onDraw;
   const [ready, setReady] = useState(false);
+  const [near, setNear] = useState(false);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || near) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: '200px' });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [near]);
 
   // (Re)create the chart when the options change; new data alone is only setData.
   // biome-ignore lint/correctness/useExhaustiveDependencies: data is applied by the effect below
   useEffect(() => {
+    if (!near) return;
     let cancelled = false;
     void loadUPlot().then((UPlot) => {
       if (cancelled || !box.current) return;
@@ -57,7 +71,7 @@ export function UPlotChart({ options, data, height, label, onDraw, testId }: UPl
       chart.current?.destroy();
       chart.current = null;
     };
-  }, [options, height]);
+  }, [options, height, near]);
 
   useEffect(() => {
     chart.current?.setData(data);
