@@ -41,25 +41,41 @@ export function ExposureChart({ inputs, decision, policyText }: ExposureChartPro
   const view = useMemo(() => exposureView(inputs.intent, inputs.portfolio, inputs.market, decision, multipliers), [inputs, decision, multipliers]);
   const symbols = view.rows.map((r) => r.symbol);
   const key = symbols.join('|');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the options depend only on the symbols (key)
+  // Bars at x = 0 … n−1 (before on the left of each symbol, after on the right), with empty slots at
+  // −1 and n so that uPlot measures the bar width from a one-unit gap even for a single symbol.
+  const data = useMemo(() => {
+    const pad = (values: number[]) => [null, ...values, null];
+    return [[-1, ...symbols.map((_, i) => i), symbols.length], pad(view.rows.map((r) => r.before)), pad(view.rows.map((r) => r.after))] as uPlot.AlignedData;
+  }, [view, symbols]);
+  const values = view.rows.flatMap((r) => [r.before, r.after]);
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const span = hi - lo || 1;
+  const yRange: [number, number] = [lo === 0 ? 0 : lo - span * 0.1, hi === 0 ? 0 : hi + span * 0.1];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the options depend only on the symbols (key), the hypothetical flag and the range
   const options = useMemo<ChartOptions>(() => {
-    const bars = (offset: number) => ({ size: [0.35, 60] as [number, number], align: offset as 1 | -1 });
+    const money = (v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(Math.abs(v) >= 10_000 ? 0 : 1)}k` : v.toFixed(0));
     return {
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { show: false },
-      scales: { x: { time: false, range: [-0.6, symbols.length - 0.4] } },
+      scales: { x: { time: false, range: [-0.6, symbols.length - 0.4] }, y: { range: () => (yRange[0] === yRange[1] ? [-1, 1] : yRange) } },
       axes: [
         { values: (_u: unknown, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (symbols[v] ?? '') : '')), splits: () => symbols.map((_, i) => i), grid: { show: false } },
-        { values: (_u: unknown, splits: number[]) => splits.map((v) => `${v / 1000}k`), size: 56 },
+        { values: (_u: unknown, splits: number[]) => splits.map(money), size: 56 },
       ],
       series: [
         {},
-        { label: 'Before', fill: 'rgba(75, 85, 99, 0.55)', stroke: '#4b5563', paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, bars(-1)) },
-        { label: view.hypothetical ? 'After (were it sent)' : 'After', fill: 'rgba(29, 78, 216, 0.6)', stroke: '#1d4ed8', paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, bars(1)) },
+        { label: 'Before', fill: 'rgba(75, 85, 99, 0.55)', stroke: '#4b5563', points: { show: false }, paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, -1) },
+        {
+          label: view.hypothetical ? 'After (were it sent)' : 'After',
+          fill: 'rgba(29, 78, 216, 0.6)',
+          stroke: '#1d4ed8',
+          points: { show: false },
+          paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, 1),
+        },
       ],
     };
-  }, [key, view.hypothetical]);
-  const data = useMemo(() => [symbols.map((_, i) => i), view.rows.map((r) => r.before), view.rows.map((r) => r.after)] as [number[], number[], number[]], [view, symbols]);
+  }, [key, view.hypothetical, yRange[0], yRange[1]]);
   const label = `Exposure by symbol before and after the order: ${view.rows.map((r) => `${r.symbol} ${money(r.before)} to ${money(r.after)}`).join('; ')}.`;
 
   return (
@@ -112,7 +128,7 @@ export function ExposureChart({ inputs, decision, policyText }: ExposureChartPro
 }
 
 // Bars drawn side by side around each x (uPlot's bars path builder, loaded with uPlot itself).
-function barPaths(u: uPlot, si: number, i0: number, i1: number, opts: { size: [number, number]; align: 1 | -1 }) {
+function barPaths(u: uPlot, si: number, i0: number, i1: number, align: 1 | -1) {
   const ctor = u.constructor as unknown as typeof uPlot;
-  return ctor.paths.bars!({ size: opts.size, align: opts.align })(u, si, i0, i1);
+  return ctor.paths.bars!({ size: [0.35, 48], align })(u, si, i0, i1);
 }

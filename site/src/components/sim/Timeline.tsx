@@ -67,6 +67,7 @@ export function Timeline({ run }: { run: SimRun }) {
 
   const equityOptions = useMemo<ChartOptions>(
     () => ({
+      legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false }, dd: { range: (_u, _min, max) => [0, Math.max(max, run.drawdownLimit * 100 * 1.2)] } },
       axes: [
@@ -85,6 +86,7 @@ export function Timeline({ run }: { run: SimRun }) {
   );
   const exposureOptions = useMemo<ChartOptions>(
     () => ({
+      legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [timeAxis(), { values: (_u, s) => s.map((v) => `${v.toFixed(2)}x`), size: 56 }],
@@ -98,6 +100,7 @@ export function Timeline({ run }: { run: SimRun }) {
   );
   const rateOptions = useMemo<ChartOptions>(
     () => ({
+      legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(max, run.rateLimit) * 1.1] } },
       axes: [timeAxis(), { size: 56 }],
