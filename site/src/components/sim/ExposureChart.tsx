@@ -53,29 +53,34 @@ export function ExposureChart({ inputs, decision, policyText }: ExposureChartPro
   const span = hi - lo || 1;
   const yRange: [number, number] = [lo === 0 ? 0 : lo - span * 0.1, hi === 0 ? 0 : hi + span * 0.1];
   // biome-ignore lint/correctness/useExhaustiveDependencies: the options depend only on the symbols (key), the hypothetical flag and the range
-  const options = useMemo<ChartOptions>(() => {
-    const money = (v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(Math.abs(v) >= 10_000 ? 0 : 1)}k` : v.toFixed(0));
-    return {
-      legend: { show: true, live: false },
-      cursor: { show: false },
-      scales: { x: { time: false, range: [-0.6, symbols.length - 0.4] }, y: { range: () => (yRange[0] === yRange[1] ? [-1, 1] : yRange) } },
-      axes: [
-        { values: (_u: unknown, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (symbols[v] ?? '') : '')), splits: () => symbols.map((_, i) => i), grid: { show: false } },
-        { values: (_u: unknown, splits: number[]) => splits.map(money), size: 56 },
-      ],
-      series: [
-        {},
-        { label: 'Before', fill: 'rgba(75, 85, 99, 0.55)', stroke: '#4b5563', points: { show: false }, paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, -1) },
-        {
-          label: view.hypothetical ? 'After (were it sent)' : 'After',
-          fill: 'rgba(29, 78, 216, 0.6)',
-          stroke: '#1d4ed8',
-          points: { show: false },
-          paths: (u, si, i0, i1) => barPaths(u, si, i0, i1, 1),
-        },
-      ],
-    };
-  }, [key, view.hypothetical, yRange[0], yRange[1]]);
+  const options = useMemo(
+    () =>
+      (U: typeof uPlot): ChartOptions => {
+        const bars = (align: 1 | -1) => U.paths.bars!({ size: [0.35, 48], align });
+        const money = (v: number) => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(Math.abs(v) >= 10_000 ? 0 : 1)}k` : v.toFixed(0));
+        return {
+          legend: { show: true, live: false },
+          cursor: { show: false },
+          scales: { x: { time: false, range: [-0.6, symbols.length - 0.4] }, y: { range: () => (yRange[0] === yRange[1] ? [-1, 1] : yRange) } },
+          axes: [
+            { values: (_u: unknown, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (symbols[v] ?? '') : '')), splits: () => symbols.map((_, i) => i), grid: { show: false } },
+            { values: (_u: unknown, splits: number[]) => splits.map(money), size: 56 },
+          ],
+          series: [
+            {},
+            { label: 'Before', fill: 'rgba(75, 85, 99, 0.55)', stroke: '#4b5563', points: { show: false }, paths: bars(-1) },
+            {
+              label: view.hypothetical ? 'After (were it sent)' : 'After',
+              fill: 'rgba(29, 78, 216, 0.6)',
+              stroke: '#1d4ed8',
+              points: { show: false },
+              paths: bars(1),
+            },
+          ],
+        };
+      },
+    [key, view.hypothetical, yRange[0], yRange[1]],
+  );
   const label = `Exposure by symbol before and after the order: ${view.rows.map((r) => `${r.symbol} ${money(r.before)} to ${money(r.after)}`).join('; ')}.`;
 
   return (
@@ -125,10 +130,4 @@ export function ExposureChart({ inputs, decision, policyText }: ExposureChartPro
       </div>
     </section>
   );
-}
-
-// Bars drawn side by side around each x (uPlot's bars path builder, loaded with uPlot itself).
-function barPaths(u: uPlot, si: number, i0: number, i1: number, align: 1 | -1) {
-  const ctor = u.constructor as unknown as typeof uPlot;
-  return ctor.paths.bars!({ size: [0.35, 48], align })(u, si, i0, i1);
 }

@@ -13,7 +13,8 @@ export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 
 /** Props of {@link UPlotChart}. */
 export interface UPlotChartProps {
-  options: ChartOptions;
+  /** The options, or a function of the loaded uPlot class for options that use its path builders (`U.paths.bars`). */
+  options: ChartOptions | ((U: typeof uPlot) => ChartOptions);
   data: uPlot.AlignedData;
   height: number;
   /** Describes the chart for screen readers (the canvas itself says nothing). */
@@ -62,8 +63,9 @@ export function UPlotChart({ options, data, height, label, onDraw, testId }: UPl
     void loadUPlot().then((UPlot) => {
       if (cancelled || !box.current) return;
       const width = Math.max(240, box.current.clientWidth);
-      const hooks = { ...options.hooks, draw: [...(options.hooks?.draw ?? []), (u: uPlot) => drawRef.current?.(u)] };
-      chart.current = new UPlot({ ...options, hooks, width, height }, data, box.current);
+      const opts = typeof options === 'function' ? options(UPlot) : options;
+      const hooks = { ...opts.hooks, draw: [...(opts.hooks?.draw ?? []), (u: uPlot) => drawRef.current?.(u)] };
+      chart.current = new UPlot({ ...opts, hooks, width, height }, data, box.current);
       setReady(true);
     });
     return () => {
