@@ -20,6 +20,8 @@ const SIM_HASH = /(^|[#&])(sim|scenario)=/;
 export function Workbench() {
   const [mode, setMode] = useState<Mode>('workspace');
   const [simOpened, setSimOpened] = useState(false);
+  // The server-rendered tabs do nothing until React has hydrated them: disabled until then.
+  const [hydrated, setHydrated] = useState(false);
 
   // After hydration (the server renders the workspace): open the simulator for a simulator link.
   useEffect(() => {
@@ -31,6 +33,7 @@ export function Workbench() {
       } else if (/(^|[#&])(w|preset)=/.test(hash)) setMode('workspace');
     };
     sync();
+    setHydrated(true);
     window.addEventListener('hashchange', sync);
     return () => window.removeEventListener('hashchange', sync);
   }, []);
@@ -44,7 +47,7 @@ export function Workbench() {
     <>
       <div className="mode-switch" role="tablist" aria-label="Mode">
         {(['workspace', 'simulator'] as const).map((m) => (
-          <button key={m} type="button" role="tab" id={`mode-${m}`} aria-selected={mode === m} aria-controls={`panel-${m}`} data-mode={m} onClick={() => choose(m)}>
+          <button key={m} type="button" role="tab" id={`mode-${m}`} aria-selected={mode === m} aria-controls={`panel-${m}`} data-mode={m} onClick={() => choose(m)} disabled={!hydrated}>
             {m === 'workspace' ? 'Workspace' : 'Simulator'}
           </button>
         ))}
