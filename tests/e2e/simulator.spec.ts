@@ -117,6 +117,36 @@ for (const size of SIZES) {
   });
 }
 
+test('export to code: the snippet and the command of the workspace on screen, with copy buttons here and on the code page', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/#preset=position-cap');
+  await expect(page.getByTestId('decision-badge')).toHaveText('MODIFY');
+  await page.getByTestId('export-toggle').click();
+  const snippet = page.getByTestId('export-snippet');
+  await expect(snippet).toContainText("from 'policygate-capital'");
+  await expect(snippet).toContainText('"intent_id": "order-position-cap"');
+  await page.getByRole('button', { name: 'Deno' }).click();
+  await expect(snippet).toContainText("from 'npm:policygate-capital'");
+  await page.getByRole('button', { name: /^Copy decide\.ts/ }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await snippet.textContent());
+  await expect(page.getByTestId('export-command')).toHaveText(/^npx policygate-eval --policy policy\.yaml --intent intent\.json/);
+
+  // The "use it from code" page: every code block has a copy button that copies it.
+  await page.goto('/docs/runtimes/');
+  const blocks = page.locator('.expressive-code');
+  const count = await blocks.count();
+  expect(count).toBeGreaterThan(2);
+  await expect(page.locator('.expressive-code button[title="Copy to clipboard"]')).toHaveCount(count);
+  const first = blocks.first();
+  await first.hover();
+  await first.locator('button[title="Copy to clipboard"]').click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  // Compared line by line without blank lines (Expressive Code renders each line as its own block).
+  const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines, with their line breaks
+  expect(lines(copied)).toEqual(lines(await first.locator('pre').innerText()));
+});
+
 /** Milliseconds from navigation start to the decision badge, in a fresh context (no cache, no service worker). */
 async function coldFirstDecision(browser: Browser, url: string): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, serviceWorkers: 'block' });
