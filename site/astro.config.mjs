@@ -38,6 +38,7 @@ export default defineConfig({
           label: 'Guides',
           items: [
             { label: 'Getting started', slug: 'docs/getting-started' },
+            { label: 'Playground: exposure, simulator, export', slug: 'docs/playground' },
             { label: 'Stateful gate', slug: 'docs/gate' },
             { label: 'Why this decision', slug: 'docs/explain' },
             { label: 'Audit trail and replay', slug: 'docs/audit' },

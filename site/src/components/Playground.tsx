@@ -9,6 +9,7 @@ import { withOrder } from '../lib/intent-text';
 import { AuditPanel } from './AuditPanel';
 import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
 import { DecisionView } from './DecisionView';
+import { DecisionExtras } from './sim/DecisionExtras';
 
 // How long typing must pause before the workspace is evaluated again.
 const DEBOUNCE_MS = 250;
@@ -19,14 +20,15 @@ const firstPreset = PRESETS[0]!;
 
 /**
  * The playground. Restores the workspace from the URL fragment (`#w=…` a shared workspace,
- * `#preset=ID` a preset) when there is one.
+ * `#preset=ID` a preset) when there is one. While not `active` (the simulator mode is shown) it
+ * leaves the address bar to the simulator.
  *
  * @example
  * ```astro
  * <Playground client:load />
  * ```
  */
-export function Playground() {
+export function Playground({ active = true }: { active?: boolean } = {}) {
   const [ws, setWs] = useState<Workspace>(firstPreset.workspace);
   const [presetId, setPresetId] = useState<string | null>(firstPreset.id);
   const [result, setResult] = useState<WorkspaceResult | null>(null);
@@ -42,6 +44,8 @@ export function Playground() {
   const wsRef = useRef(ws);
   wsRef.current = ws;
   const policyEditor = useRef<CodeEditorHandle>(null);
+  const activeRef = useRef(active);
+  activeRef.current = active;
 
   // On a phone each preset group is a row that scrolls sideways: bring the chosen preset into its
   // row's view (a preset opened from a link may be far to the right). Only the row scrolls, never the page.
@@ -86,7 +90,7 @@ export function Playground() {
           setPresetId(preset.id);
           setLinkProblem(null);
         } else setLinkProblem(`There is no preset '${wanted}'. ${initial ? 'Showing the first preset instead.' : 'The workspace is unchanged.'}`);
-      } else if (!initial) {
+      } else if (!initial && activeRef.current) {
         // Another fragment (the skip link's #main): put the workspace back into the address bar.
         history.replaceState(null, '', `#${SHARE_PARAM}=${await encodeWorkspace(wsRef.current)}`);
       }
@@ -98,7 +102,8 @@ export function Playground() {
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 
-  // Evaluate (debounced) and keep the URL in step with the workspace.
+  // Evaluate (debounced) and keep the URL in step with the workspace (again when this mode is shown).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: active is a trigger (read through activeRef)
   useEffect(() => {
     if (!restored) return;
     const mine = ++seq.current;
@@ -108,11 +113,11 @@ export function Playground() {
       setResult(next);
       if (next.ok) setLastGood(next);
       const encoded = await encodeWorkspace(ws);
-      if (mine !== seq.current) return;
+      if (mine !== seq.current || !activeRef.current) return;
       history.replaceState(null, '', `#${SHARE_PARAM}=${encoded}`);
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [ws, restored]);
+  }, [ws, restored, active]);
 
   const edit = useCallback((id: EditorId, text: string) => {
     setWs((prev) => (prev[id] === text ? prev : { ...prev, [id]: text }));
@@ -223,6 +228,8 @@ export function Playground() {
           ) : (
             <p data-testid="no-decision">{stale ? 'No decision yet: fix the problems marked in the editors.' : 'Evaluating…'}</p>
           )}
+
+          <DecisionExtras result={shown} ws={ws} />
 
           <div className="share">
             <button type="button" onClick={copyLink} disabled={!hydrated}>
