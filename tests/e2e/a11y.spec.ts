@@ -1,5 +1,6 @@
 // Accessible (names, keyboard, contrast) and readable on a laptop and a phone.
-import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { EDITORS, EDITOR_IDS } from '../../site/src/lib/workspace';
 import { findPreset } from '../../site/src/lib/presets';
 import { editLine, expectDecision, findPresetExpect, openPlayground, screenshot, sha256 } from './helpers';
@@ -149,3 +150,54 @@ test.describe('on a phone', () => {
     await screenshot(page, testInfo, 'phone-code-page');
   });
 });
+
+/** Every page of the site: the playground and each docs page (API reference included), by crawling its links. */
+async function sitePages(request: APIRequestContext): Promise<string[]> {
+  const pages: string[] = [];
+  const seen = new Set<string>();
+  const queue = ['/', '/docs/'];
+  while (queue.length > 0) {
+    const path = queue.shift()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const response = await request.get(path, { maxRedirects: 0 });
+    if (response.status() !== 200 || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
+    const html = await response.text();
+    if (/<meta[^>]+http-equiv="refresh"/i.test(html)) continue; // an old address that redirects
+    pages.push(path);
+    for (const [, href] of html.matchAll(/<a\b[^>]*\bhref="([^"#]*)[^"]*"/g)) {
+      const url = new URL(href!.replaceAll('&amp;', '&'), `http://site${path}`);
+      if (url.host === 'site' && !seen.has(url.pathname)) queue.push(url.pathname);
+    }
+  }
+  return pages;
+}
+
+// axe-core (the WCAG rules it automates) on every page at both sizes: no serious or critical violation.
+for (const size of [
+  { name: 'laptop', use: { viewport: { width: 1440, height: 1000 } } },
+  { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+] as const) {
+  test.describe(`axe on a ${size.name}`, () => {
+    test.use(size.use);
+
+    test('no page has a serious or critical axe violation', async ({ page, request }, testInfo) => {
+      test.setTimeout(180_000);
+      const pages = await sitePages(request);
+      expect(pages).toContain('/');
+      expect(pages).toContain('/docs/rules/');
+      expect(pages).toContain('/docs/api/node/');
+      const found: string[] = [];
+      for (const path of pages) {
+        if (path === '/') await openPlayground(page, '#preset=gross-breach');
+        else await page.goto(path);
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+          found.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
+      await testInfo.attach(`axe pages (${size.name})`, { body: pages.join('\n'), contentType: 'text/plain' });
+      expect(found).toEqual([]);
+    });
+  });
+}

@@ -7,6 +7,7 @@ import { decodeWorkspace, encodeWorkspace, SHARE_PARAM, sharedFromHash } from '.
 import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/workspace';
 import { AuditPanel } from './AuditPanel';
 import { CodeEditor } from './CodeEditor';
+import { DecisionBar } from './DecisionBar';
 import { DecisionView } from './DecisionView';
 
 // How long typing must pause before the workspace is evaluated again.
@@ -171,6 +172,7 @@ export function Playground() {
       )}
 
       <div className="workbench">
+        <DecisionBar decision={shown?.decision ?? null} requestedQty={shown?.inputs.intent.qty} problemCount={stale ? problemCount : 0} />
         <section className="editors" aria-label="Inputs">
           {EDITOR_IDS.map((id) => (
             <CodeEditor
@@ -189,9 +191,6 @@ export function Playground() {
 
         <section className="results" aria-labelledby="decision-title">
           <h2 id="decision-title">Decision</h2>
-          <div aria-live="polite" className="sr-only" data-testid="live-summary">
-            {stale ? `${problemCount} problem${problemCount === 1 ? '' : 's'} in the inputs; showing the last good decision.` : shown ? `Decision ${shown.decision.decision}.` : ''}
-          </div>
           {stale && (
             <p className="banner banner--error" data-testid="problems-summary">
               {problemCount} problem{problemCount === 1 ? '' : 's'}:{' '}
