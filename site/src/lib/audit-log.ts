@@ -77,7 +77,7 @@ export class PlaygroundAuditLog {
         if (!policies.has(event.policy_hash)) problem = `line ${k + 1} was recorded under policy ${event.policy_hash.slice(0, 12)}…, whose text was not kept`;
         else {
           sink.append(event);
-          if (sink.lines[k] !== line) problem = `line ${k + 1} is not as it was written`;
+          if (sink.lines[k] !== line) problem = `the hash chain does not hold at line ${k + 1} (it or the line before it was changed)`;
         }
       } catch (e) {
         problem ??= `line ${k + 1} is not an audit event (${(e as Error).message})`;
