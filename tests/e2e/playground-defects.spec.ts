@@ -201,12 +201,12 @@ for (const size of SIZES) {
         await append(page, 'fat-finger', 2);
         await expect(page.getByTestId('audit-storage')).toContainText('local storage');
         await expect(page.getByTestId('audit-storage')).toContainText('at most 1 MiB');
-        const before = await page.getByTestId('audit-entries').innerText();
+        const before = await page.getByTestId('audit-entries').textContent();
 
         await page.reload();
         await expect(page.getByTestId('decision-badge')).toBeVisible();
         await expect(page.getByTestId('audit-entries').locator('li')).toHaveCount(2);
-        expect(await page.getByTestId('audit-entries').innerText()).toBe(before);
+        expect(await page.getByTestId('audit-entries').textContent()).toBe(before);
         await expect(page.getByTestId('audit-status')).toHaveText('Restored 2 events kept in this browser.');
         // The restored log goes on as the same chain: one more event, then the CLI sees no break.
         await append(page, 'drawdown', 3);
@@ -214,7 +214,10 @@ for (const size of SIZES) {
         await expect(page.getByTestId('audit-status')).toHaveText('Replayed in this page: all 3 events give the same decision under the policy they were recorded with.');
         await save(page, /Download all/, dir);
         await run('unzip', ['-q', 'policygate-audit.zip'], dir);
-        const events = readFileSync(join(dir, 'policygate-audit.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+        const events = readFileSync(join(dir, 'policygate-audit.jsonl'), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l));
         expect(events.map((e) => e.chain_seq)).toEqual([0, 1, 2]);
         expect(new Set(events.map((e) => e.chain_id)).size).toBe(1);
         const replayed = await replayAsShown(page, dir);
