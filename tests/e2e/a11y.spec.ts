@@ -1,4 +1,8 @@
 // Accessible (names, keyboard, contrast) and readable on a laptop and a phone.
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { EDITORS, EDITOR_IDS } from '../../site/src/lib/workspace';
 import { findPreset } from '../../site/src/lib/presets';
@@ -152,3 +156,46 @@ test.describe('on a phone', () => {
     await screenshot(page, testInfo, 'phone-code-page');
   });
 });
+
+/**
+ * Every page of the built site (site/dist, which the e2e run serves): the playground and each docs
+ * page, the API reference included; not the old addresses, which only redirect.
+ */
+function sitePages(): string[] {
+  const dist = fileURLToPath(new URL('../../site/dist/', import.meta.url));
+  if (!existsSync(dist)) return [];
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html'))
+    .filter((f) => !/<meta[^>]+http-equiv="refresh"/i.test(readFileSync(join(dist, f), 'utf8')))
+    .map((f) => `/${f.replace(/\\/g, '/').replace(/index\.html$/, '')}`)
+    .sort();
+}
+const PAGES = sitePages();
+
+test('the axe scan covers the playground and every docs page', () => {
+  for (const path of ['/', '/docs/', '/docs/rules/', '/docs/runtimes/', '/docs/api/', '/docs/api/node/', '/404.html']) expect(PAGES).toContain(path);
+  expect(PAGES).not.toContain('/rules/'); // a redirect
+});
+
+// axe-core (the WCAG rules it automates) on every page at both sizes: no serious or critical violation.
+for (const size of [
+  { name: 'laptop', use: { viewport: { width: 1440, height: 1000 } } },
+  { name: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+] as const) {
+  test.describe(`axe on a ${size.name}`, () => {
+    test.use(size.use);
+    for (const path of PAGES) {
+      test(`${path} has no serious or critical axe violation`, async ({ page }) => {
+        test.setTimeout(240_000); // the generated API pages are long: axe takes a minute on them on a busy machine
+        if (path === '/') await openPlayground(page, '#preset=gross-breach');
+        else await page.goto(path);
+        // Expressive Code makes a code block that scrolls sideways focusable from an idle callback
+        // after load: scan the page as a reader gets it, once its scripts have run.
+        await page.waitForFunction(() => [...document.querySelectorAll('.expressive-code pre')].every((p) => p.scrollWidth <= p.clientWidth || p.hasAttribute('tabindex')));
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const found = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        expect(found).toEqual([]);
+      });
+    }
+  });
+}

@@ -1,9 +1,12 @@
 // One labelled CodeMirror 6 editor (YAML or JSON) with line numbers, syntax highlighting, and the
 // lines that have problems marked. Tab moves focus out of the editor (keyboard users are not
-// trapped); indentation is by the Enter key's auto-indent and spaces.
+// trapped); indentation is by the Enter key's auto-indent and spaces. Wrapped lines keep their
+// indentation, the editor measures its lines even while it is below the fold (so its line numbers
+// sit beside their lines before it is scrolled into view), and the cursor is never scrolled under
+// the phone's sticky decision bar.
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
-import CodeMirror, { Decoration, EditorView, StateEffect, StateField, type Extension, type Range } from '@uiw/react-codemirror';
+import CodeMirror, { Decoration, EditorView, StateEffect, StateField, ViewPlugin, type DecorationSet, type Extension, type Range, type ViewUpdate } from '@uiw/react-codemirror';
 import { useEffect, useId, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
 import type { EditorIssue } from '../lib/evaluate-workspace';
 
@@ -33,6 +36,64 @@ export interface CodeEditorHandle {
   /** Puts the cursor at a 1-based line and column (code points), scrolls it into view and focuses the editor. */
   goTo(line: number, column?: number): void;
 }
+
+// A wrapped line's rows after the first start under its text, not at column 0 (a wrapped YAML key
+// would otherwise look top-level). Each indented line is padded by its indentation (leading spaces
+// and YAML list markers, `- `) and its first row pulled back by as much: a hanging indent, in `ch`,
+// which is one character of the monospace font. 6px is CodeMirror's own left padding of a line.
+// The whole document is decorated, not only the lines in view: the editors hold a few hundred lines
+// at most, and an editor below the fold must be laid out as it will be shown (see measureOutOfView).
+const hangingDeco = (width: number) => Decoration.line({ attributes: { style: `padding-left: calc(6px + ${width}ch); text-indent: -${width}ch` } });
+const INDENT = /^[ \t]*(?:-[ \t]+)*/;
+function hangingIndents(doc: EditorView['state']['doc']): DecorationSet {
+  const ranges: Range<Decoration>[] = [];
+  for (let n = 1; n <= doc.lines; n++) {
+    const line = doc.line(n);
+    const width = INDENT.exec(line.text)![0].length;
+    if (width > 0 && width < line.length) ranges.push(hangingDeco(width).range(line.from));
+  }
+  return Decoration.set(ranges);
+}
+const hangingIndent = StateField.define<DecorationSet>({
+  create: (state) => hangingIndents(state.doc),
+  update: (deco, tr) => (tr.docChanged ? hangingIndents(tr.state.doc) : deco),
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+// CodeMirror measures its lines only while it is in the window; until then its line numbers are
+// placed at a guessed 14 px line height. A scroll snapshot (which restores the editor's own scroll
+// position, never the page's) makes its next measurement run even out of view: once when the
+// editor is created, and after each change of its text that happens out of view (a preset loaded).
+const measureOutOfView = ViewPlugin.fromClass(
+  class {
+    #destroyed = false;
+    constructor(readonly view: EditorView) {
+      this.#snapshot();
+    }
+    update(update: ViewUpdate) {
+      if (update.docChanged && !update.view.inView) this.#snapshot();
+    }
+    destroy() {
+      this.#destroyed = true;
+    }
+    // Dispatched in a microtask: not during an update, and before the measurement it must reach.
+    #snapshot() {
+      queueMicrotask(() => {
+        if (!this.#destroyed) this.view.dispatch({ effects: this.view.scrollSnapshot() });
+      });
+    }
+  },
+);
+
+// Sticky bars over the page (the phone's decision bar, marked `data-sticky-top`) must not hide the
+// cursor: when CodeMirror scrolls the cursor into view it keeps it below them.
+const clearOfStickyBars = EditorView.scrollMargins.of((view) => {
+  let top = 0;
+  for (const bar of view.dom.ownerDocument.querySelectorAll<HTMLElement>('[data-sticky-top]')) {
+    if (getComputedStyle(bar).position === 'sticky') top = Math.max(top, bar.offsetHeight);
+  }
+  return top > 0 ? { top: top + 8 } : null;
+});
 
 /** What the playground tells an editor. */
 export interface CodeEditorProps {
@@ -69,7 +130,13 @@ export function CodeEditor({ id, label, language, value, onChange, issues, minHe
       language === 'yaml' ? yaml() : json(),
       errorLines,
       EditorView.lineWrapping,
+      hangingIndent,
+      measureOutOfView,
+      clearOfStickyBars,
       EditorView.contentAttributes.of({
+        // The text is focusable (it is contenteditable); saying so also tells checkers such as axe
+        // that the editor's scrolling region can be reached from the keyboard.
+        tabindex: '0',
         'aria-labelledby': labelId,
         'aria-multiline': 'true',
         'aria-invalid': hasIssues ? 'true' : 'false',

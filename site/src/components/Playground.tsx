@@ -8,6 +8,7 @@ import { EDITOR_IDS, EDITORS, type EditorId, type Workspace } from '../lib/works
 import { withOrder } from '../lib/intent-text';
 import { AuditPanel } from './AuditPanel';
 import { CodeEditor, type CodeEditorHandle } from './CodeEditor';
+import { DecisionBar } from './DecisionBar';
 import { DecisionView } from './DecisionView';
 import { DecisionExtras } from './sim/DecisionExtras';
 
@@ -178,6 +179,7 @@ export function Playground({ active = true }: { active?: boolean } = {}) {
       )}
 
       <div className="workbench">
+        <DecisionBar decision={shown?.decision ?? null} requestedQty={shown?.inputs.intent.qty} problemCount={stale ? problemCount : 0} />
         <section className="editors" aria-label="Inputs">
           {EDITOR_IDS.map((id) => (
             <CodeEditor
@@ -197,9 +199,6 @@ export function Playground({ active = true }: { active?: boolean } = {}) {
 
         <section className="results" aria-labelledby="decision-title">
           <h2 id="decision-title">Decision</h2>
-          <div aria-live="polite" className="sr-only" data-testid="live-summary">
-            {stale ? `${problemCount} problem${problemCount === 1 ? '' : 's'} in the inputs; showing the last good decision.` : shown ? `Decision ${shown.decision.decision}.` : ''}
-          </div>
           {stale && (
             <p className="banner banner--error" data-testid="problems-summary">
               {problemCount} problem{problemCount === 1 ? '' : 's'}:{' '}
