@@ -32,7 +32,7 @@ const existing = (files) =>
 const input = existing(entries);
 const binInput = existing(bins);
 // Dependencies and Node built-ins stay imports; the package is not bundled with them.
-const external = (id) => /^(node:|yaml$|yaml\/|valibot$|@hono\/node-server$|redis$|@redis\/)/.test(id);
+const external = (id) => /^(node:|yaml$|yaml\/|valibot$|redis$|@redis\/)/.test(id);
 // Declarations for the entries a user imports (not the bins, not the writer thread).
 const libraryInput = Object.fromEntries(Object.entries(input).filter(([name]) => ['index', 'audit', 'schemas', 'node', 'server', 'redis'].includes(name)));
 
@@ -124,7 +124,7 @@ export default [
     .filter(([name]) => name !== 'policygate-eval')
     .map(([name, file]) => ({
       input: { [name]: file },
-      external: (id) => id.startsWith('node:') || id === '@hono/node-server',
+      external: (id) => id.startsWith('node:'),
       output: {
         dir: pkg + 'dist/bin',
         format: 'es',

@@ -94,7 +94,7 @@ describe('npm pack', () => {
     expect(code.filter((f) => !reached.has(f))).toEqual([]);
     // Bare imports: the declared dependencies and Node built-ins (the latter only from the node entry
     // and the bins; tests/package/node-free.test.ts checks the core).
-    // Optional peer dependencies count as declared (the serve bin's @hono/node-server).
+    // Optional peer dependencies count as declared (the redis entry's node-redis).
     const declared = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies ?? {})];
     expect([...bare].filter((s) => s !== 'node:*' && !declared.includes(s) && !builtinModules.includes(s))).toEqual([]);
   });
