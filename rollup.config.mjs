@@ -73,7 +73,7 @@ const writerThreadBesideLibrary = {
     return { code: code.replace(literal, "new URL('../node/audit-sink/writer-thread.js', import.meta.url)"), map: null };
   },
 };
-// The bins run as `./policygate-eval.js` and through npm's bin links: a shebang and the execute bit.
+// The bins run as `./policygate-replay.js` and through npm's bin links: a shebang and the execute bit.
 const isBin = (chunk) => chunk.isEntry && Object.hasOwn(bins, chunk.name);
 const executableBins = {
   name: 'executable-bins',
@@ -136,7 +136,7 @@ export default [
       },
       plugins: [bundledDependencies, typescript({ tsconfig: pkg + 'tsconfig.json', declaration: false, outDir: pkg + 'dist/bin', noEmitOnError: true }), writerThreadUrl, executableBins, recordOutput],
     })),
-  // policygate-eval as one CommonJS script (everything inlined), which its launcher (bin/policygate-eval.js)
+  // policygate-eval as one CommonJS script (everything inlined), which its launcher (bin/policygate-eval.cjs)
   // compiles with the V8 code cache that scripts/code-cache.mjs makes at build: a one-shot run then
   // skips most of compiling it (bench/cli-start.mjs). The code cache needs a script: ES modules have none in Node 20.
   ...Object.entries(binInput)

@@ -3,7 +3,7 @@
 // same machine load. Reports the median wall time of each and the ratio of the medians (and the
 // median of the per-pair ratios). Target (issue 16): ≤ 1.5× a bare `node -e 0`.
 //   node bench/cli-start.mjs [pairs]        (default 21 pairs, at least 7)
-//   CLI_START_BIN=path/to/policygate-eval.js node bench/cli-start.mjs   (another build's bin, for A/B)
+//   CLI_START_BIN=path/to/bin/policygate-eval.cjs node bench/cli-start.mjs   (another build's bin, for A/B)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -1,5 +1,5 @@
 // Runs the command lines a playground export prints — `npx policygate-eval …` — with the real,
-// built bin (packages/policygate-capital/bin/policygate-eval.js) in the folder of the exported files.
+// built bin (packages/policygate-capital/bin/policygate-eval.cjs) in the folder of the exported files.
 // Shared by the simulator's end-to-end test and the site's unit tests of the export.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const EVAL_BIN = fileURLToPath(new URL('../../packages/policygate-capital/bin/policygate-eval.js', import.meta.url));
+const EVAL_BIN = fileURLToPath(new URL('../../packages/policygate-capital/bin/policygate-eval.cjs', import.meta.url));
 
 /** Writes exported files (path → text) into a new temporary folder and returns its path. */
 export function writeExport(files: Record<string, string>): string {

@@ -1,6 +1,6 @@
 // Makes dist/bin/policygate-eval.cache: the V8 code cache of the policygate-eval script, produced by
 // running the bin once on the seed example (what is compiled during that run is what the cache
-// holds; the rest compiles lazily as usual). See bin/policygate-eval.js for how it is checked.
+// holds; the rest compiles lazily as usual). See bin/policygate-eval.cjs for how it is checked.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
