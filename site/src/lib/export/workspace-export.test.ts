@@ -1,7 +1,7 @@
 // The exported snippet run for real (Node and Bun, against the workspace's built package) and the
 // exported files through the real CLI: both must print the decision the playground shows.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,6 +24,7 @@ const tricky = { ...PRESETS[0]!.workspace, policy: `# a \`backtick\`, a \${place
 
 describe('workspace export', () => {
   it('the Node and Bun snippets print the decision the playground shows, even with backticks and ${ in the policy', async () => {
+    mkdirSync(SCRATCH, { recursive: true }); // absent in a fresh clone
     const dir = mkdtempSync(join(SCRATCH, 'pg-snippet-'));
     try {
       for (const ws of [tricky, PRESETS.find((p) => p.expect.decision === 'DENY')!.workspace]) {
