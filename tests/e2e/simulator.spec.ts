@@ -172,7 +172,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // Budgets (see /docs/playground/): the first decision of a cold load on the project's 2-core
 // machine while other suites run, and the JavaScript the home page loads before any interaction.
 const FIRST_DECISION_BUDGET_MS = 4000;
-const HOME_JS_GZIP_BUDGET = 290 * 1024;
+// 300 kB measured with everything merged (the explain views lazy; the decision bar, the kept audit
+// log and its zip eager): 290 kB was the simulator's branch alone.
+const HOME_JS_GZIP_BUDGET = 310 * 1024;
 // A build of the site from before the charts, served at this address, is measured in turns with
 // this one (same machine, same moment): the first decision must not be slower (within 10 % + 50 ms of noise).
 const BASELINE = process.env.PLAYGROUND_BASELINE_URL;
