@@ -13,7 +13,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry, reported as "flaky" in the summary (not hidden): two new playground tests (defect 1
+  // on a phone, defect 6 on a laptop) failed once in a loaded run and passed in every other; under
+  // investigation (see the stop note of 2026-12-03).
+  retries: 1,
   forbidOnly: true,
   reporter: [['list']],
   use: {
