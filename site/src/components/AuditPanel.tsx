@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { AUDIT_FILE, AUDIT_ZIP, PlaygroundAuditLog } from '../lib/audit-log';
 import { AuditLogStore, formatChars } from '../lib/audit-store';
 import type { WorkspaceResult } from '../lib/evaluate-workspace';
-import { zipStored } from '../lib/zip';
+import { zipFiles } from '../lib/export/zip';
 
 type Good = Extract<WorkspaceResult, { ok: true }>;
 
@@ -163,7 +163,12 @@ export function AuditPanel({ current }: { current: Good | null }) {
         <button type="button" onClick={append} disabled={!current} data-testid="audit-append">
           Append this evaluation
         </button>
-        <button type="button" onClick={() => download(AUDIT_ZIP, zipStored(l.files()), 'application/zip')} disabled={entries.length === 0} data-testid="audit-download-zip">
+        <button
+          type="button"
+          onClick={() => download(AUDIT_ZIP, zipFiles(Object.fromEntries(l.files().map((f) => [f.name, f.text]))), 'application/zip')}
+          disabled={entries.length === 0}
+          data-testid="audit-download-zip"
+        >
           Download all ({AUDIT_ZIP})
         </button>
         <button type="button" onClick={() => download(AUDIT_FILE, l.toJsonl(), 'application/x-ndjson')} disabled={entries.length === 0} data-testid="audit-download">

@@ -4,7 +4,6 @@
 // (audit-store.ts) from which the same chain is rebuilt line for line.
 import { MemoryAuditSink, type AuditEvent } from 'policygate-capital/audit';
 import type { DecisionKind } from 'policygate-capital';
-import type { ZipFile } from './zip';
 
 /** One event as the panel lists it. */
 export interface AuditEntry {
@@ -133,7 +132,7 @@ export class PlaygroundAuditLog {
   }
 
   /** The files that replay: the log, each policy by its file name, and a README with the command. */
-  files(): ZipFile[] {
+  files(): { name: string; text: string }[] {
     const readme = [
       'PolicyGate Capital playground: audit log',
       '',
