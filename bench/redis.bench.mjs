@@ -108,7 +108,7 @@ async function main() {
   try {
     await new Promise((resolve, reject) => {
       let out = '';
-      redis.stdout.on('data', (b) => {
+      redis.stdout.setEncoding('utf8').on('data', (b) => {
         out += b;
         if (out.includes('Ready to accept connections')) resolve();
       });
@@ -170,7 +170,7 @@ async function scenario(url, procs, books, name, inflight) {
             stdio: ['ignore', 'pipe', 'inherit'],
           });
           let out = '';
-          c.stdout.on('data', (b) => (out += b));
+          c.stdout.setEncoding('utf8').on('data', (b) => (out += b));
           const timer = setTimeout(() => c.kill('SIGKILL'), (SECONDS + 60) * 1000);
           c.on('exit', (code) => {
             clearTimeout(timer);

@@ -31,8 +31,8 @@ function start(config: object): Started {
   let readyResolve!: () => void;
   let readyReject!: (e: Error) => void;
   const ready = new Promise<void>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => {
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
     err += d;
     if (err.includes('ready')) readyResolve();
   });

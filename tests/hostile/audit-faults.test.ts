@@ -153,13 +153,13 @@ function startAppender(path: string, runId: string, mode: FileAuditSinkMode, pac
   const acked: string[] = [];
   let buffer = '';
   let stderr = '';
-  child.stdout.on('data', (d) => {
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
     buffer += d;
     const lines = buffer.split('\n');
     buffer = lines.pop()!;
     for (const l of lines) if (l.startsWith('ack ')) acked.push(l.slice(4));
   });
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const until = async (n: number) => {
     const deadline = Date.now() + 60_000;

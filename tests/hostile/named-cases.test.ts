@@ -236,8 +236,8 @@ function bigPolicy(kind: 'comment' | 'overrides' | 'keys', bytes: number, wallMs
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), wallMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {

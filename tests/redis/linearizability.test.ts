@@ -34,8 +34,8 @@ function runWorker(w: number, book: string): Promise<Record<string, Decision>> {
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (err += b));
+    child.stdout.setEncoding('utf8').on('data', (b: string) => (out += b));
+    child.stderr.setEncoding('utf8').on('data', (b: string) => (err += b));
     const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
