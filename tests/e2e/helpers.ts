@@ -22,6 +22,8 @@ export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8'
 export async function openPlayground(page: Page, hash = ''): Promise<void> {
   await page.goto(`/${hash}`);
   await expect(page.getByTestId('decision-badge')).toBeVisible();
+  // The page is laid out once the explanation below the decision is in (it is computed after it).
+  await expect(page.getByTestId('decision')).toHaveAttribute('aria-busy', 'false');
 }
 
 /** The editor's content element (the CodeMirror textbox) for one of the five editors. */
@@ -51,6 +53,9 @@ export async function expectDecision(page: Page, expected: PresetExpectation & {
   const decision = page.getByTestId('decision');
   if (expected.intentId) await expect(decision.getByText(expected.intentId, { exact: true })).toBeVisible();
   await expect(decision).toHaveAttribute('data-stale', 'false');
+  // The explanation is computed after the decision and grows the view: wait for it, so that what is
+  // clicked next does not move between the press and the release of the mouse.
+  await expect(decision).toHaveAttribute('aria-busy', 'false');
   await expect(page.getByTestId('decision-badge')).toHaveText(expected.decision);
   if (expected.rules.length === 0) {
     await expect(page.getByTestId('no-violations')).toBeVisible();

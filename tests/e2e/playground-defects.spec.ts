@@ -61,23 +61,26 @@ for (const size of SIZES) {
       const bar = page.getByTestId('decision-bar');
       await expect(bar).toHaveAttribute('aria-live', 'polite');
       await expect(bar).toHaveAttribute('role', 'status');
-      const check = async (where: string) => {
-        const geometry = await page.evaluate(
-          ({ phone }) => {
-            const shown = document.querySelector(phone ? '[data-testid="decision-bar"]' : '[data-testid="decision-badge"]')!.getBoundingClientRect();
-            const caret = document.querySelector('.cm-focused .cm-cursor-primary')?.getBoundingClientRect() ?? null;
-            return { shown: { top: shown.top, bottom: shown.bottom, height: shown.height }, caret: caret && { top: caret.top, bottom: caret.bottom }, height: window.innerHeight };
-          },
-          { phone },
-        );
-        expect(geometry.shown.height, where).toBeGreaterThan(10);
-        expect(geometry.shown.top, where).toBeGreaterThanOrEqual(0);
-        expect(geometry.shown.bottom, where).toBeLessThanOrEqual(geometry.height);
-        expect(geometry.caret, where).not.toBeNull();
-        // The cursor is in the window and not under the bar.
-        expect(geometry.caret!.bottom, where).toBeLessThanOrEqual(geometry.height);
-        if (phone) expect(geometry.caret!.top, where).toBeGreaterThanOrEqual(geometry.shown.bottom);
-      };
+      // CodeMirror scrolls to the cursor in its next measure (an animation frame): what the user sees
+      // once the frame is drawn is checked, so each check waits up to 2 s for the geometry to hold.
+      const check = (where: string) =>
+        expect(async () => {
+          const geometry = await page.evaluate(
+            ({ phone }) => {
+              const shown = document.querySelector(phone ? '[data-testid="decision-bar"]' : '[data-testid="decision-badge"]')!.getBoundingClientRect();
+              const caret = document.querySelector('.cm-focused .cm-cursor-primary')?.getBoundingClientRect() ?? null;
+              return { shown: { top: shown.top, bottom: shown.bottom, height: shown.height }, caret: caret && { top: caret.top, bottom: caret.bottom }, height: window.innerHeight };
+            },
+            { phone },
+          );
+          expect(geometry.shown.height, where).toBeGreaterThan(10);
+          expect(geometry.shown.top, where).toBeGreaterThanOrEqual(0);
+          expect(geometry.shown.bottom, where).toBeLessThanOrEqual(geometry.height);
+          expect(geometry.caret, where).not.toBeNull();
+          // The cursor is in the window and not under the bar.
+          expect(geometry.caret!.bottom, where).toBeLessThanOrEqual(geometry.height);
+          if (phone) expect(geometry.caret!.top, where).toBeGreaterThanOrEqual(geometry.shown.bottom);
+        }).toPass({ timeout: 2_000 });
       for (const id of EDITOR_IDS) {
         const first = page.locator(`[data-editor-panel="${id}"] .cm-line`).first();
         await first.scrollIntoViewIfNeeded();

@@ -13,10 +13,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  // One retry, reported as "flaky" in the summary (not hidden): two new playground tests (defect 1
-  // on a phone, defect 6 on a laptop) failed once in a loaded run and passed in every other; under
-  // investigation (see the stop note of 2026-12-03).
-  retries: 1,
+  // No retries: a test that fails once is a defect to find (the two of 2026-12-03 were a click lost
+  // to the layout shift of the explanation arriving, and a caret checked before CodeMirror's scroll).
+  retries: 0,
   forbidOnly: true,
   reporter: [['list']],
   use: {

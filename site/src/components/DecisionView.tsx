@@ -140,9 +140,10 @@ export function DecisionView({ decision, requestedQty, side, symbol, policyHash,
   const kind = decision.decision;
   const gauges = gaugesOf(decision);
   const modifiedQty = decision.modified_intent?.qty;
-  const wb = useWorkbench(stale ? undefined : policyText, stale ? undefined : inputs);
+  const { wb, pending } = useWorkbench(stale ? undefined : policyText, stale ? undefined : inputs);
+  // aria-busy while the workbench (what you can do, why, the state gauges) is computed: the view grows when it comes.
   return (
-    <div className={`decision${stale ? ' decision--stale' : ''}`} data-testid="decision" data-stale={stale ? 'true' : 'false'} aria-describedby={stale ? 'stale-note' : undefined}>
+    <div className={`decision${stale ? ' decision--stale' : ''}`} data-testid="decision" data-stale={stale ? 'true' : 'false'} aria-busy={pending} aria-describedby={stale ? 'stale-note' : undefined}>
       {stale && (
         <p className="stale-note" id="stale-note" role="note">
           Out of date: this is the last good decision. Fix the problems marked in the editors to evaluate again.

@@ -10,18 +10,25 @@ import type { Workbench } from './workbench';
 /** Engines kept for the last few policy texts (editing other inputs reuses them). */
 const KEEP = 4;
 
+/** The workbench of the decision on screen, and whether it is still being computed. */
+export interface WorkbenchState {
+  /** The workbench, or null while it is computed, when an input is missing, or when the policy does not load. */
+  wb: Workbench | null;
+  /** True from a new decision until its workbench is shown (or has failed): the view below the decision may still grow. */
+  pending: boolean;
+}
+
 /**
- * The workbench for `policyText` and `inputs`, or null until it is computed (or when either is
- * missing, or the policy does not load).
+ * The workbench for `policyText` and `inputs` (see {@link WorkbenchState}).
  *
  * @example
  * ```tsx
- * const wb = useWorkbench(result.policyText, result.inputs)
+ * const { wb, pending } = useWorkbench(result.policyText, result.inputs)
  * ```
  */
-export function useWorkbench(policyText: string | undefined, inputs: EvaluatedInputs | undefined): Workbench | null {
+export function useWorkbench(policyText: string | undefined, inputs: EvaluatedInputs | undefined): WorkbenchState {
   const engines = useRef(new Map<string, Promise<PolicyEngine>>());
-  const [workbench, setWorkbench] = useState<{ key: EvaluatedInputs; value: Workbench } | null>(null);
+  const [workbench, setWorkbench] = useState<{ key: EvaluatedInputs; value: Workbench | null } | null>(null);
   useEffect(() => {
     if (policyText === undefined || inputs === undefined) return;
     let live = true;
@@ -37,12 +44,13 @@ export function useWorkbench(policyText: string | undefined, inputs: EvaluatedIn
         if (live) setWorkbench({ key: inputs, value: buildWorkbench(e, policyText, inputs) });
       })
       .catch(() => {
-        if (live) setWorkbench(null);
+        if (live) setWorkbench({ key: inputs, value: null });
       });
     return () => {
       live = false;
     };
   }, [policyText, inputs]);
   // Never show the workbench of other inputs than the decision's.
-  return workbench !== null && workbench.key === inputs ? workbench.value : null;
+  const current = workbench !== null && workbench.key === inputs;
+  return { wb: current ? workbench.value : null, pending: policyText !== undefined && inputs !== undefined && !current };
 }
