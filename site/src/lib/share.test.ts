@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchPreset, PRESETS } from './presets';
-import { decodeWorkspace, encodeWorkspace, MAX_SHARED_BYTES, sharedFromHash } from './share';
+import { decodeScenario } from './sim/share';
+import { decodeShared, decodeWorkspace, encodeShared, encodeWorkspace, MAX_SHARED_BYTES, sharedFromHash } from './share';
 import type { Workspace } from './workspace';
 
 async function deflate(text: string): Promise<string> {
@@ -71,5 +72,13 @@ describe('share links', () => {
     const bomb = await deflate(JSON.stringify({ ...PRESETS[0]!.workspace, policy: 'a'.repeat(MAX_SHARED_BYTES + 1) }));
     expect(bomb.length).toBeLessThan(5000);
     await expect(decodeWorkspace(bomb)).rejects.toThrow(/larger than/);
+  });
+
+  it('are one encoding for the workspace and the scenario (the example of encodeShared holds)', async () => {
+    expect(await encodeShared({ a: 1 })).toBe('1q1ZKVLIyrAUA');
+    expect(await decodeShared('1q1ZKVLIyrAUA', 'value')).toEqual({ a: 1 });
+    const bomb = await deflate(JSON.stringify({ name: 'a'.repeat(MAX_SHARED_BYTES + 1) }));
+    await expect(decodeScenario(bomb)).rejects.toThrow(/the shared scenario is larger than 1000000 bytes/);
+    await expect(decodeScenario(await deflate('not json'))).rejects.toThrow(/not a scenario/);
   });
 });

@@ -38,7 +38,7 @@ function fromBase64Url(text: string): Uint8Array {
   return bytes;
 }
 
-async function pipe(bytes: Uint8Array, transform: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
+async function pipe(bytes: Uint8Array, transform: CompressionStream | DecompressionStream, limit: number, what: string): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -49,7 +49,7 @@ async function pipe(bytes: Uint8Array, transform: CompressionStream | Decompress
     size += value.length;
     if (size > limit) {
       await reader.cancel();
-      throw new Error(`the shared workspace is larger than ${limit} bytes`);
+      throw new Error(`the shared ${what} is larger than ${limit} bytes`);
     }
     chunks.push(value);
   }
@@ -63,7 +63,49 @@ async function pipe(bytes: Uint8Array, transform: CompressionStream | Decompress
 }
 
 /**
- * Encodes a workspace for a URL fragment: `1` + base64url(deflate-raw(JSON)).
+ * Encodes any JSON value for a URL fragment: `1` + base64url(deflate-raw(JSON)). The workspace and
+ * the simulator's scenario links are both made this way.
+ *
+ * @example
+ * ```ts
+ * const encoded = await encodeShared({ a: 1 }) // '1q1ZKVLIyrAUA'
+ * ```
+ */
+export async function encodeShared(value: unknown): Promise<string> {
+  const json = new TextEncoder().encode(JSON.stringify(value));
+  return VERSION + toBase64Url(await pipe(json, new CompressionStream('deflate-raw'), Number.POSITIVE_INFINITY, 'value'));
+}
+
+/**
+ * Decodes what {@link encodeShared} made, to the JSON value (not yet checked: pass it to the
+ * checker of what it should be). `what` names it in the errors ("workspace", "scenario").
+ *
+ * @throws {Error} saying what is wrong: unknown version, not base64url, not deflate data, larger
+ * than {@link MAX_SHARED_BYTES} decompressed, or not JSON.
+ * @example
+ * ```ts
+ * const value = await decodeShared(encoded, 'workspace')
+ * ```
+ */
+export async function decodeShared(encoded: string, what: string): Promise<unknown> {
+  if (encoded[0] !== VERSION) throw new Error(`unknown link format '${encoded.slice(0, 1)}' (expected version ${VERSION})`);
+  const compressed = fromBase64Url(encoded.slice(1));
+  let bytes: Uint8Array;
+  try {
+    bytes = await pipe(compressed, new DecompressionStream('deflate-raw'), MAX_SHARED_BYTES, what);
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new Error(message.startsWith('the shared ') ? message : `the link's data is damaged (${message})`);
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new Error(`the link's data is not a ${what} (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Encodes a workspace for a URL fragment (see {@link encodeShared}).
  *
  * @example
  * ```ts
@@ -71,8 +113,7 @@ async function pipe(bytes: Uint8Array, transform: CompressionStream | Decompress
  * ```
  */
 export async function encodeWorkspace(ws: Workspace): Promise<string> {
-  const json = new TextEncoder().encode(JSON.stringify(asWorkspace(ws)));
-  return VERSION + toBase64Url(await pipe(json, new CompressionStream('deflate-raw'), Number.POSITIVE_INFINITY));
+  return encodeShared(asWorkspace(ws));
 }
 
 /**
@@ -86,22 +127,7 @@ export async function encodeWorkspace(ws: Workspace): Promise<string> {
  * ```
  */
 export async function decodeWorkspace(encoded: string): Promise<Workspace> {
-  if (encoded[0] !== VERSION) throw new Error(`unknown link format '${encoded.slice(0, 1)}' (expected version ${VERSION})`);
-  const compressed = fromBase64Url(encoded.slice(1));
-  let bytes: Uint8Array;
-  try {
-    bytes = await pipe(compressed, new DecompressionStream('deflate-raw'), MAX_SHARED_BYTES);
-  } catch (e) {
-    const message = (e as Error).message;
-    throw new Error(message.startsWith('the shared workspace') ? message : `the link's data is damaged (${message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new Error(`the link's data is not a workspace (${(e as Error).message})`);
-  }
-  return asWorkspace(value);
+  return asWorkspace(await decodeShared(encoded, 'workspace'));
 }
 
 /**
