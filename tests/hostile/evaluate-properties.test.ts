@@ -247,7 +247,7 @@ describe('evaluate: an exposure rule never blocks an order that lowers what it m
         const fired = new Set(ruleIds(d));
         const breached = (metric: string) => {
           const e = d.evidence.find((e) => e.metric === metric)!;
-          return e.limit !== null && e.value > e.limit;
+          return e.limit !== null && e.value !== null && e.value > e.limit;
         };
         if (Math.abs(x.newQty) <= Math.abs(x.current)) {
           if (breached('new_position_pct')) seen.exp1++;

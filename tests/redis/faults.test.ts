@@ -140,7 +140,7 @@ describe('RedisGate under faults', () => {
     const { createClient } = await import('redis');
     const raw = createClient({ url: server.url });
     await raw.connect();
-    const kept = await raw.xRange('policygate:{lost}:ops', '-', '4-0');
+    const kept = (await raw.xRange('policygate:{lost}:ops', '-', '4-0')) ?? [];
     await raw.del('policygate:{lost}:ops'); // rebuilt without them (XDEL would keep the stream's last id)
     for (const e of kept) await raw.xAdd('policygate:{lost}:ops', e.id, e.message);
     await raw.hSet('policygate:{lost}:head', { v: '4', id: kept[3]!.message.id! });

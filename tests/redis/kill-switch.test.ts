@@ -69,7 +69,7 @@ describe('RedisGate: one kill switch per book', () => {
     const { createClient } = await import('redis');
     const client = createClient({ url: server.url });
     await client.connect();
-    const first = await client.xRange('policygate:{trim}:ops', '-', '+', { COUNT: 1 });
+    const first = (await client.xRange('policygate:{trim}:ops', '-', '+', { COUNT: 1 })) ?? [];
     await client.close();
     expect(Number(first[0]!.id.split('-')[0])).toBeGreaterThan(1); // trimmed below the snapshot
     await Promise.all([g.close(), late.close()]);

@@ -54,7 +54,7 @@ describe('RedisGate: linearizable across processes', () => {
 
     const client = createClient({ url: server.url });
     await client.connect();
-    const entries = await client.xRange('policygate:{lin}:ops', '-', '+');
+    const entries = (await client.xRange('policygate:{lin}:ops', '-', '+')) ?? [];
     await client.close();
 
     // Replay the committed history through one in-memory gate.

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OrderIntent } from '../../packages/policygate-capital/src/index.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 export const REPO = new URL('../../', import.meta.url).pathname;
@@ -110,7 +111,7 @@ export const PORTFOLIO = { equity: 1_000_000, start_of_day_equity: 1_000_000, pe
 export const MARKET = { timestamp: '2026-02-18T14:30:00Z', prices: { AAPL: 200, MSFT: 400 } };
 
 /** An order intent at `second` seconds after 14:30:00. */
-export function intentAt(id: string, second: number, strategy = 's1', qty = 10, symbol = 'AAPL', side: 'buy' | 'sell' = 'buy') {
+export function intentAt(id: string, second: number, strategy = 's1', qty = 10, symbol = 'AAPL', side: 'buy' | 'sell' = 'buy'): OrderIntent {
   const t = new Date(Date.parse('2026-02-18T14:30:00Z') + Math.round(second * 1000)).toISOString();
   return { intent_id: id, timestamp: t, strategy_id: strategy, account_id: 'acc', instrument: { symbol, asset_class: 'equity' }, side, order_type: 'market', qty, limit_price: null };
 }

@@ -17,7 +17,7 @@ export interface Replay {
 export async function replayBook(url: string, book: string): Promise<Replay> {
   const client = createClient({ url });
   await client.connect();
-  const entries = await client.xRange(`policygate:{${book}}:ops`, '-', '+');
+  const entries = (await client.xRange(`policygate:{${book}}:ops`, '-', '+')) ?? [];
   await client.close();
   const gate = new PolicyGate(await PolicyEngine.fromYaml(POLICY_YAML), { portfolio: PORTFOLIO, market: MARKET });
   const r: Replay = { decisions: new Map(), intentIds: [], opIds: [], snapshot: null as unknown as GateSnapshot };

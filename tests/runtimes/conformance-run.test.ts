@@ -2,7 +2,6 @@
 // differences within SPEC's 1e-9 relative tolerance are not.
 import { describe, expect, it } from 'vitest';
 import { readJsonl, readText, type ConformanceCase } from '../conformance/cases.js';
-// @ts-expect-error -- plain ESM script without type declarations (it must run unchanged in a browser)
 import { runConformance } from './conformance-run.mjs';
 
 const cases = readJsonl<ConformanceCase>('cases.jsonl');
