@@ -3,9 +3,11 @@
 // setImmediate, after the turn's I/O callbacks (a server's requests read in that turn) have all
 // appended, not at the first append's microtask, which made a group of one followed by a group of
 // the rest. Up to MAX_SYNCS_IN_FLIGHT groups are synced at once: each group is written (in append
-// order, on this thread) and its fdatasync started without waiting for the previous group's. An
-// fdatasync makes durable every byte written to the file before it was called, so when a group's
-// sync returns, that group and every group written before it are on disk.
+// order, on this thread) and its fdatasync started without waiting for the previous group's.
+// Groups are answered in order, each once its own sync and every earlier group's have succeeded:
+// a later sync's success is not taken for an earlier group's. Linux reports a writeback error to
+// one fsync of a file only (errseq), so with syncs overlapping, the one that fails may be an
+// earlier one still in flight; its failure then fails every group not yet answered.
 //
 // Why overlap: on this project's VM (a virtio disk) one fdatasync at a time gave 360–1,900 syncs/s,
 // four at a time 4,000–4,500/s (measured with write+fdatasync loops on one file); a service with
@@ -18,6 +20,12 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
+/** The appends written by one write(), and whether their fdatasync has succeeded. */
+interface Group {
+  waiters: Waiter[];
+  synced: boolean;
+}
+
 /** Syncs in flight at once at most: libuv's default thread pool has 4 threads (file reads share it). */
 const MAX_SYNCS_IN_FLIGHT = 4;
 
@@ -26,7 +34,7 @@ export class DurableWriter implements SinkWriter {
   readonly #state: SinkState;
   // Appends not yet written; groups written whose appends are not yet settled, oldest first.
   #queued: Waiter[] = [];
-  #groups: Waiter[][] = [];
+  #groups: Group[] = [];
   #inFlight = 0;
   #scheduled = false;
   #idleWaiters: (() => void)[] = [];
@@ -63,9 +71,9 @@ export class DurableWriter implements SinkWriter {
   #commit(): void {
     this.#scheduled = false;
     const state = this.#state;
-    const group = this.#queued;
+    const waiters = this.#queued;
     this.#queued = [];
-    if (group.length === 0) {
+    if (waiters.length === 0) {
       this.#settled();
       return;
     }
@@ -73,17 +81,20 @@ export class DurableWriter implements SinkWriter {
       state.throwIfFailed();
       state.writeSync();
     } catch (e) {
-      this.#fail(e, group);
+      this.#fail(e, waiters);
       return;
     }
+    const group: Group = { waiters, synced: false };
     this.#groups.push(group);
     this.#inFlight++;
     state.sync().then(
       () => {
         this.#inFlight--;
-        // This sync covered every group written before it: settle them all, in order.
-        const at = this.#groups.indexOf(group);
-        if (at >= 0) for (const g of this.#groups.splice(0, at + 1)) for (const w of g) w.resolve();
+        group.synced = true;
+        // Answer the oldest groups whose syncs have all succeeded; a group after one still syncing waits.
+        let n = 0;
+        while (n < this.#groups.length && this.#groups[n]!.synced) n++;
+        for (const g of this.#groups.splice(0, n)) for (const w of g.waiters) w.resolve();
         this.#settled();
       },
       (e: unknown) => {
@@ -96,8 +107,8 @@ export class DurableWriter implements SinkWriter {
 
   // A failed write or sync: the sink is failed (SinkState keeps the error); every append not yet
   // settled fails with it, and the lines not yet written are dropped.
-  #fail(e: unknown, group: Waiter[] = []): void {
-    const waiting = [...this.#groups.flat(), ...group, ...this.#queued];
+  #fail(e: unknown, unwritten: Waiter[] = []): void {
+    const waiting = [...this.#groups.flatMap((g) => g.waiters), ...unwritten, ...this.#queued];
     this.#groups = [];
     this.#queued = [];
     this.#state.lines.discard();
