@@ -4,7 +4,7 @@
 import type { ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits } from '../policy/compile.js';
 import type { Policy } from '../policy/schema.js';
-import { pyRound } from '../util/py-round.js';
+import { pyRound, roundMs } from '../util/py-round.js';
 import { certified, currentQuantity, exactHoldings, isValidPrice, metricsFromSums, own, scanHoldings, Scratch, type HoldingsSums, type Metrics, type Multipliers } from './metrics.js';
 import { onlyReduces, orderFigures, RULES, RULES_V01, type OrderFigures, type RuleContext } from './rules.js';
 import type { Decision, Evidence, ExecutionCounts, Violation } from './types.js';
@@ -321,7 +321,7 @@ export function evaluateCompiled(
   try {
     const start = performance.now();
     const decision = decide(compiled, intent, portfolio, market, execution, scratch);
-    decision.eval_ms = pyRound(performance.now() - start, 3);
+    decision.eval_ms = roundMs(performance.now() - start);
     return decision;
   } finally {
     pool.push(scratch);

@@ -16,7 +16,7 @@ import { emptyMetrics, type Metrics } from '../engine/metrics.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent } from '../model/schemas.js';
 import { resolveLimits, type ResolvedLimits } from '../policy/compile.js';
-import { pyRound } from '../util/py-round.js';
+import { roundMs } from '../util/py-round.js';
 import { isValidPrice, type ExposureBook } from './exposure-book.js';
 import type { GateParts } from './parts.js';
 import { intentKey, recentOrderOf } from './recent-orders.js';
@@ -108,9 +108,7 @@ export class CheckPipeline {
         parts.windows.hold(intentId, at, strategy, order === undefined ? null : Object.freeze(order));
       }
     }
-    // Below 0.0005 ms, round(x, 3) is 0: skip the exact decimal rounding on the common fast check.
-    const ms = performance.now() - start;
-    decision.eval_ms = ms < 0.0005 ? 0 : pyRound(ms, 3);
+    decision.eval_ms = roundMs(performance.now() - start);
     return result;
   }
 

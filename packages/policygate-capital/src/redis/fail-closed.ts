@@ -1,5 +1,6 @@
 // RedisGate's fail-closed answers: what a check says when the state store cannot be trusted.
 import type { Decision } from '../index.js';
+import { roundMs } from '../util/py-round.js';
 
 /** The intent's id, for a decision about any input (never throws). */
 export function intentIdOf(intent: unknown): string {
@@ -24,7 +25,7 @@ export function unavailableDecision(intentId: string, why: string, started: numb
     modified_intent: null,
     violations: [{ rule_id: 'SYS-002', severity: 'CRIT', message: `Evaluation error: state store unavailable (${why}); the order is not approved.`, inputs: {}, computed: {} }],
     evidence: [],
-    eval_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    eval_ms: roundMs(performance.now() - started),
     kill_switch_triggered: false,
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pyFixed, pyRound } from './py-round.js';
+import { pyFixed, pyRound, roundMs } from './py-round.js';
 
 // Vectors written by CPython 3.11 (round(x, n), "%.4f", "{:.6f}", "{:.8f}") over exact ties,
 // near-ties, random magnitudes and random bit patterns. Regenerate with the script in the commit
@@ -57,5 +57,20 @@ describe('pyFixed', () => {
       });
     }
     expect(wrong.slice(0, 10)).toEqual([]);
+  });
+});
+
+describe('roundMs (eval_ms)', () => {
+  it('rounds a duration to the nearest thousandth, written with at most 3 decimals', () => {
+    expect(roundMs(0.0123456)).toBe(0.012);
+    expect(roundMs(0.0004)).toBe(0);
+    expect(roundMs(0.0006)).toBe(0.001);
+    expect(roundMs(12.3456)).toBe(12.346);
+    for (let i = 0; i < 10_000; i++) {
+      const ms = Math.random() * 10 ** ((i % 7) - 3);
+      const r = roundMs(ms);
+      expect(Math.abs(r - ms)).toBeLessThanOrEqual(0.0005 + 1e-12);
+      expect(String(r).split('.')[1]?.length ?? 0).toBeLessThanOrEqual(3);
+    }
   });
 });

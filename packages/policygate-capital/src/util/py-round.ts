@@ -106,3 +106,18 @@ function exactTieAware(ax: number, digits: number): string {
   }
   return ax.toFixed(digits).replace('.', '');
 }
+
+/**
+ * A wall time in milliseconds rounded to 3 decimals (`eval_ms`). Not {@link pyRound}: a measured
+ * duration differs on every run, so which of two neighbours a tie or an inexact product lands on
+ * carries no meaning, and this is a few flops where `pyRound` cost about a tenth of a gate check.
+ * Non-negative inputs only (a duration).
+ *
+ * @example
+ * ```ts
+ * roundMs(0.0123456) // 0.012
+ * ```
+ */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
