@@ -6,7 +6,7 @@ import { compilePolicy, resolveLimits, type CompiledPolicy, type ResolvedLimits 
 import type { Policy } from '../policy/schema.js';
 import { pyRound, roundMs } from '../util/py-round.js';
 import { certified, currentQuantity, exactHoldings, isValidPrice, metricsFromSums, own, scanHoldings, Scratch, type HoldingsSums, type Metrics, type Multipliers } from './metrics.js';
-import { onlyReduces, orderFigures, RULES, RULES_V01, type OrderFigures, type RuleContext } from './rules.js';
+import { newRuleContext, onlyReduces, orderFigures, RULES, RULES_V01, type OrderFigures, type RuleContext } from './rules.js';
 import type { Decision, Evidence, ExecutionCounts, Violation } from './types.js';
 import { denyAtOnce, readClocks } from './clocks.js';
 
@@ -141,7 +141,7 @@ function decideChecked(
   execution: ExecutionStateInput,
   priced: Priced,
   m: Multipliers,
-  scratch: Scratch,
+  scratch: EvalScratch,
 ): Decision {
   const { qty, side, strategy_id: strategyId } = intent;
   const symbol = intent.instrument.symbol;
@@ -179,7 +179,7 @@ function decideChecked(
   counts.killSwitchActive = killSwitchActive;
   counts.globalCount = count(execution.orders_last_60s_global, 'execution.orders_last_60s_global');
   counts.strategyCount = count(own(byStrategy, strategyId), `execution.orders_last_60s_by_strategy.${strategyId}`);
-  return decideFromMetrics(compiled, intent, limits, metrics, equity, counts);
+  return decideFromMetrics(compiled, intent, limits, metrics, equity, counts, scratch.ctx);
 }
 
 /**
@@ -188,7 +188,7 @@ function decideChecked(
  * its metrics incrementally; throws on a non-finite metric (callers turn that into SYS-002).
  * Internal: not exported from the package.
  */
-export function decideFromMetrics(compiled: CompiledPolicy, intent: OrderIntent, limits: ResolvedLimits, metrics: Metrics, equity: number, counts: ExecutionCounts): Decision {
+export function decideFromMetrics(compiled: CompiledPolicy, intent: OrderIntent, limits: ResolvedLimits, metrics: Metrics, equity: number, counts: ExecutionCounts, ctx: RuleContext): Decision {
   // x - x is 0 for finite x and NaN otherwise: one subtraction per metric on the hot path.
   if (metrics.dailyReturn - metrics.dailyReturn !== 0) throw new Error('daily_return is not finite');
   if (metrics.drawdown - metrics.drawdown !== 0) throw new Error('drawdown is not finite');
@@ -198,20 +198,19 @@ export function decideFromMetrics(compiled: CompiledPolicy, intent: OrderIntent,
 
   const order = limits.order === null ? null : orderFigures(intent, metrics.price, metrics.multiplier);
   if (order !== null && order.notional - order.notional !== 0) throw new Error('order_notional is not finite');
-  const ctx: RuleContext = {
-    intent,
-    limits,
-    metrics,
-    equity,
-    killSwitchActive: counts.killSwitchActive,
-    globalCount: counts.globalCount,
-    strategyCount: counts.strategyCount,
-    // Reduce-only halts: an order that only shrinks its position passes KILL-001 and LOSS-001/002.
-    halts: !(compiled.reduceOnly && onlyReduces(metrics.currentQty, metrics.newQty)),
-    duplicateOf: counts.duplicateOf ?? null,
-    order,
-    lotSize: compiled.instruments.size === 0 ? null : (compiled.instruments.get(intent.instrument.symbol)?.lotSize ?? null),
-  };
+  // The caller's scratch context (see newRuleContext), every field written.
+  ctx.intent = intent;
+  ctx.limits = limits;
+  ctx.metrics = metrics;
+  ctx.equity = equity;
+  ctx.killSwitchActive = counts.killSwitchActive;
+  ctx.globalCount = counts.globalCount;
+  ctx.strategyCount = counts.strategyCount;
+  // Reduce-only halts: an order that only shrinks its position passes KILL-001 and LOSS-001/002.
+  ctx.halts = !(compiled.reduceOnly && onlyReduces(metrics.currentQty, metrics.newQty));
+  ctx.duplicateOf = counts.duplicateOf ?? null;
+  ctx.order = order;
+  ctx.lotSize = compiled.instruments.size === 0 ? null : (compiled.instruments.get(intent.instrument.symbol)?.lotSize ?? null);
   const violations: Violation[] = [];
   for (const rule of compiled.v02 ? RULES : RULES_V01) {
     const v = rule(ctx);
@@ -255,7 +254,7 @@ function orderEvidence(evidence: Evidence[], intent: OrderIntent, limits: Resolv
   if (compiled.maxPriceAgeSeconds !== null && priceAge !== null) evidence.push({ metric: 'price_age_seconds', value: r6(priceAge), limit: compiled.priceAgeEvidence });
 }
 
-function decide(compiled: CompiledPolicy | Error, intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, execution: ExecutionStateInput, scratch: Scratch): Decision {
+function decide(compiled: CompiledPolicy | Error, intent: OrderIntent, portfolio: PortfolioState, market: MarketSnapshot, execution: ExecutionStateInput, scratch: EvalScratch): Decision {
   const intentId = safeIntentId(intent);
   const m = compiled instanceof Error || !compiled.multiplied ? null : compiled.instruments;
   const priced: Priced = { price: undefined, holdings: scratch.perCall };
@@ -301,7 +300,12 @@ export function evaluate(intent: OrderIntent, policy: Policy, portfolio: Portfol
 // The scratch of each compiled policy (a cache keyed by the object it belongs to): a call takes one
 // from the pool and gives it back, so a call made from inside another (a getter or a Proxy on the
 // inputs that evaluates again) takes a second one and neither overwrites the other.
-const pools = new WeakMap<object, Scratch[]>();
+const pools = new WeakMap<object, EvalScratch[]>();
+
+/** An evaluation's scratch: the metrics' sums and caches, and the rules' context. */
+export class EvalScratch extends Scratch {
+  readonly ctx: RuleContext = newRuleContext();
+}
 
 /**
  * `evaluate` with a policy compiled once (`PolicyEngine` keeps it, and its own scratch pool `owned`):
@@ -313,11 +317,11 @@ export function evaluateCompiled(
   portfolio: PortfolioState,
   market: MarketSnapshot,
   execution: ExecutionStateInput = EMPTY_EXECUTION,
-  owned?: Scratch[],
+  owned?: EvalScratch[],
 ): Decision {
   let pool = owned ?? pools.get(compiled);
   if (pool === undefined) pools.set(compiled, (pool = []));
-  const scratch = pool.pop() ?? new Scratch();
+  const scratch = pool.pop() ?? new EvalScratch();
   try {
     const start = performance.now();
     const decision = decide(compiled, intent, portfolio, market, execution, scratch);

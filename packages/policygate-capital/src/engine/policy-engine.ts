@@ -3,8 +3,7 @@ import { parsePolicy, parsePolicyYaml } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { policyHash, sha256Hex } from '../util/sha256.js';
-import { evaluateCompiled } from './evaluate.js';
-import type { Scratch } from './metrics.js';
+import { evaluateCompiled, type EvalScratch } from './evaluate.js';
 import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
 import type { Decision } from './types.js';
 
@@ -26,7 +25,7 @@ export class PolicyEngine {
 
   readonly #compiled: CompiledPolicy | Error;
   /** The per-call scratch of this engine's evaluations (one per call in flight: nested calls get their own). */
-  readonly #scratch: Scratch[] = [];
+  readonly #scratch: EvalScratch[] = [];
 
   private constructor(policy: Policy, hash: string) {
     this.policy = policy;

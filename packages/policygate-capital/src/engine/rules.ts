@@ -27,13 +27,35 @@ export interface RuleContext {
   strategyCount: number;
   equity: number;
   /** False when `reduce_only` lets this order (one that only reduces its position) through the halts KILL-001, LOSS-001, LOSS-002. */
-  halts?: boolean;
-  /** The id of the recent order this one duplicates (EXEC-003), or null/absent. */
-  duplicateOf?: string | null;
-  /** The order's figures, when order controls apply. */
-  order?: OrderFigures | null;
-  /** The instrument's lot size, or null/absent when it has none. */
-  lotSize?: number | null;
+  halts: boolean;
+  /** The id of the recent order this one duplicates (EXEC-003), or null. */
+  duplicateOf: string | null;
+  /** The order's figures when order controls apply, or null. */
+  order: OrderFigures | null;
+  /** The instrument's lot size, or null when it has none. */
+  lotSize: number | null;
+}
+
+/**
+ * A rule context to fill in per decision, owned by whoever decides (an `evaluate` scratch, a gate's
+ * check pipeline): one object per owner instead of one per decision. The rules read it during the
+ * call only; a violation copies what it keeps. Until filled, `intent`, `limits` and `metrics` are
+ * placeholders that no rule reads.
+ */
+export function newRuleContext(): RuleContext {
+  return {
+    intent: undefined as unknown as OrderIntent,
+    limits: undefined as unknown as ResolvedLimits,
+    metrics: undefined as unknown as Metrics,
+    killSwitchActive: false,
+    globalCount: 0,
+    strategyCount: 0,
+    equity: 0,
+    halts: true,
+    duplicateOf: null,
+    order: null,
+    lotSize: null,
+  };
 }
 
 /** A priced limit order: `order_type` limit with a `limit_price` (a market order carrying one is not). */

@@ -13,6 +13,7 @@ import {
   type ExecutionCounts,
 } from '../engine/evaluate.js';
 import { emptyMetrics, type Metrics } from '../engine/metrics.js';
+import { newRuleContext } from '../engine/rules.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent } from '../model/schemas.js';
 import { resolveLimits, type ResolvedLimits } from '../policy/compile.js';
@@ -41,6 +42,7 @@ export type Finish<T> = (decision: Decision, at: number | null) => T;
 export class CheckPipeline {
   private readonly counts: ExecutionCounts = { killSwitchActive: false, globalCount: 0, strategyCount: 0, duplicateOf: null, priceAge: null };
   private readonly metrics: Metrics = emptyMetrics();
+  private readonly ctx = newRuleContext();
   private checking = false;
 
   /**
@@ -163,7 +165,7 @@ export class CheckPipeline {
     const equity = account.equity;
     account.lossInto(m);
     book.exposureInto(m, symbol, side, qty, price, equity);
-    return decideFromMetrics(parts.compiled, intent, limits, m, equity, counts);
+    return decideFromMetrics(parts.compiled, intent, limits, m, equity, counts, this.ctx);
   }
 
   /**
