@@ -31,6 +31,11 @@ function loadUPlot(): Promise<typeof uPlot> {
   return loading;
 }
 
+// uPlot draws its legend below the canvas (one inline row: 14 px text, 4 px padding). The chart is
+// made when it comes near the viewport, so its box reserves the legend's row too: without it the
+// page below grew by a row as the user scrolled to it (a click there could land on the next control).
+const LEGEND_RESERVE = 32;
+
 /**
  * A canvas chart drawn by uPlot, as wide as its container.
  *
@@ -91,7 +96,7 @@ export function UPlotChart({ options, data, height, label, onDraw, testId }: UPl
 
   return (
     <figure className="chart" data-testid={testId} data-ready={ready ? 'true' : 'false'}>
-      <div ref={box} className="chart__canvas" role="img" aria-label={label} style={{ minHeight: height }} />
+      <div ref={box} className="chart__canvas" role="img" aria-label={label} style={{ minHeight: height + LEGEND_RESERVE }} />
     </figure>
   );
 }
