@@ -7,6 +7,12 @@
 // A dist is a built packages/policygate-capital/dist of another commit, e.g.
 //   git worktree add /tmp/pg-before <commit> && (cd /tmp/pg-before && ln -s "$PWD/node_modules" . && npm run build)
 // (its `yaml` and `valibot` imports must resolve: a symlinked node_modules beside it does).
+// Issue 16's baseline is 31bf805 (BENCHMARKS.md says why). Its policygate-serve imports
+// @hono/node-server, which this tree no longer installs; the A/B needs only its library, so build
+// that without the server entries:
+//   git worktree add /tmp/pg-before 31bf805 && cd /tmp/pg-before && ln -s /path/to/this/repo/node_modules .
+//   sed -i -e "/server: 'src\/server\/index.ts'/d" -e "/bin\/policygate-serve/d" -e 's/noEmitOnError: true/noEmitOnError: false/' rollup.config.mjs
+//   (cd packages/policygate-capital && npx rollup -c ../../rollup.config.mjs)
 // Each part prints B/A of its medians; 1.000 is "the same", below is faster. On a shared machine
 // the spread of the per-round ratios (printed) is the noise to compare a difference with.
 import { spawnSync } from 'node:child_process';

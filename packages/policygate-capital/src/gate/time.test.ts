@@ -116,4 +116,24 @@ describe('TimestampParser', () => {
     for (const s of stream) expect(p.parse(s)).toBe(parseTimestampUs(s));
     expect(p.parse('2026-02-30T00:00:00Z')).toBeNaN();
   });
+
+  it('agrees with parseTimestampUs on streams whose stamps share their minute (the fast path) or differ from it by one character', () => {
+    const heads = ['2026-02-18T14:30:', '2026-02-18 14:30:', '2024-02-29T23:59:', '2026-02-30T00:00:', '2026-02-18T14:3:'];
+    const tails = ['00Z', '59.999999Z', '60Z', '07.5+02:00', '07.5-24:00', '1Z', '00', '00.Z', '00Zjunk', '00.1234567z', '9a'];
+    const stamp = fc.oneof(
+      fc.tuple(fc.constantFrom(...heads), fc.constantFrom(...tails)).map(([h, t]) => h + t),
+      // one character of a valid stamp replaced: the head may no longer match, or no longer be valid
+      fc.tuple(fc.nat({ max: 25 }), fc.constantFrom('0', '9', ':', '-', 'T', 'Z', '.', 'x')).map(([i, c]) => {
+        const base = '2026-02-18T14:30:05.25Z';
+        return base.slice(0, i) + c + base.slice(i + 1);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(stamp, { maxLength: 30 }), (stream) => {
+        const p = new TimestampParser();
+        for (const s of stream) expect(p.parse(s)).toBe(parseTimestampUs(s));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
