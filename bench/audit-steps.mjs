@@ -17,14 +17,20 @@
 // CPU µs per order (process.cpuUsage: every thread of the process); rounds alternate; median [min–max].
 //
 //   node bench/audit-steps.mjs [rounds=5] [orders per round=20000]      (after `npm run build`)
+//   AUDIT_STEPS_POSITIONS=50: the seed portfolio plus 50 other positions, each with its price.
+//   AUDIT_STEPS_DIST=<dir>: another build's dist (default packages/policygate-capital/dist).
+import * as nodeCrypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as nodeCrypto from 'node:crypto';
-import { PolicyEngine, parseMarketSnapshot, parseOrderIntent, parsePortfolioState } from '../packages/policygate-capital/dist/index.js';
-import { AuditChain, serializeAuditEvent } from '../packages/policygate-capital/dist/audit.js';
-import { FileAuditSink } from '../packages/policygate-capital/dist/node.js';
-import { gateFromState } from '../packages/policygate-capital/dist/server.js';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const DIST = resolve(process.env.AUDIT_STEPS_DIST ?? new URL('../packages/policygate-capital/dist', import.meta.url).pathname);
+const load = (entry) => import(pathToFileURL(join(DIST, entry)).href);
+const { PolicyEngine, parseMarketSnapshot, parseOrderIntent, parsePortfolioState } = await load('index.js');
+const { AuditChain, serializeAuditEvent } = await load('audit.js');
+const { FileAuditSink } = await load('node.js');
+const { gateFromState } = await load('server.js');
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const N = Number(process.argv[3] ?? 20_000);
@@ -34,7 +40,14 @@ const engine = await PolicyEngine.fromYaml(read('policy.yaml').replace(/max_orde
 const seed = JSON.parse(read('intent.json'));
 const BASE_MS = Date.UTC(2026, 1, 18);
 const intents = Array.from({ length: N }, (_, i) => parseOrderIntent({ ...seed, intent_id: `steps-${i}`, timestamp: new Date(BASE_MS + i * 10).toISOString(), qty: 1 }));
-const newGate = () => gateFromState(engine, { portfolio: parsePortfolioState(JSON.parse(read('portfolio.json'))), market: parseMarketSnapshot(JSON.parse(read('market.json'))) });
+const EXTRA = Number(process.env.AUDIT_STEPS_POSITIONS ?? 0);
+const portfolio = JSON.parse(read('portfolio.json'));
+const market = JSON.parse(read('market.json'));
+for (let i = 0; i < EXTRA; i++) {
+  portfolio.positions[`SYM${i}`] = 1 + (i % 7);
+  market.prices[`SYM${i}`] = 10 + (i % 97) * 0.37;
+}
+const newGate = () => gateFromState(engine, { portfolio: parsePortfolioState(structuredClone(portfolio)), market: parseMarketSnapshot(structuredClone(market)) });
 const dir = mkdtempSync(join(tmpdir(), 'pgc-audit-steps-'));
 const NO_HASH = '0'.repeat(64);
 const refuseNonFinite = (_key, value) => {
@@ -84,7 +97,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-console.log(`CPU µs per order, ${ROUNDS} rounds of ${N}; median [min–max]:`);
+console.log(`CPU µs per order, ${ROUNDS} rounds of ${N}, ${EXTRA} extra positions, ${DIST}; median [min–max]:`);
 for (const s of steps) {
   const xs = results[s];
   console.log(`  ${s.padEnd(36)} ${median(xs).toFixed(1).padStart(6)} [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`);

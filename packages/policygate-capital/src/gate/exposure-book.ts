@@ -26,8 +26,16 @@ export class ExposureBook {
    */
   constructor(private readonly instruments: ReadonlyMap<string, PreparedInstrument> | null = null) {}
 
-  readonly positions = new Map<string, number>();
-  readonly prices = new Map<string, number>();
+  private readonly positionMap = new Map<string, number>();
+  private readonly priceMap = new Map<string, number>();
+  /** Non-zero quantities by symbol; changed only through this class's methods. */
+  readonly positions: ReadonlyMap<string, number> = this.positionMap;
+  /** Every mark as given; changed only through this class's methods. */
+  readonly prices: ReadonlyMap<string, number> = this.priceMap;
+  // Frozen wire records of the positions and the marks, built on first use after a change (see
+  // sharedPositions): dropped by every method that changes the map they copy.
+  private positionsShared: Readonly<Record<string, number>> | undefined;
+  private pricesShared: Readonly<Record<string, number>> | undefined;
   /** Held symbols whose price is missing or invalid. */
   readonly unpriced = new Set<string>();
   private readonly gross = new ExactSum();
@@ -131,8 +139,9 @@ export class ExposureBook {
     const old = this.positions.get(symbol) ?? 0;
     const p = this.prices.get(symbol);
     const priced = isValidPrice(p);
-    if (qty === 0) this.positions.delete(symbol);
-    else this.positions.set(symbol, qty);
+    this.positionsShared = undefined;
+    if (qty === 0) this.positionMap.delete(symbol);
+    else this.positionMap.set(symbol, qty);
     if (!priced) {
       if (qty === 0) this.unpriced.delete(symbol);
       else this.unpriced.add(symbol);
@@ -146,14 +155,16 @@ export class ExposureBook {
   /** Sets a symbol's mark (any value; an invalid one makes a held symbol unpriced). */
   setPrice(symbol: string, price: number): void {
     const old = this.prices.get(symbol);
-    this.prices.set(symbol, price);
+    this.pricesShared = undefined;
+    this.priceMap.set(symbol, price);
     this.repriced(symbol, old, price);
   }
 
   /** Removes a symbol's mark. */
   deletePrice(symbol: string): void {
     const old = this.prices.get(symbol);
-    if (!this.prices.delete(symbol)) return;
+    if (!this.priceMap.delete(symbol)) return;
+    this.pricesShared = undefined;
     this.repriced(symbol, old, undefined);
   }
 
@@ -183,10 +194,11 @@ export class ExposureBook {
 
   /** Replaces every position (a validated record of finite quantities). */
   replacePositions(positions: Record<string, number>): void {
-    this.positions.clear();
+    this.positionsShared = undefined;
+    this.positionMap.clear();
     for (const symbol of Object.keys(positions)) {
       const q = positions[symbol]!;
-      if (q !== 0) this.positions.set(symbol, q);
+      if (q !== 0) this.positionMap.set(symbol, q);
     }
     this.rebuild();
   }
@@ -199,6 +211,22 @@ export class ExposureBook {
   /** The marks as a wire record. */
   pricesRecord(): Record<string, number> {
     return buildRecord(this.prices);
+  }
+
+  /**
+   * The positions as a frozen wire record, the same object from one call to the next until they
+   * change: what a check's audit record references. O(1) while they stay the same (most checks),
+   * and an audit writer serializes a frozen record once (see CanonicalWriter).
+   */
+  sharedPositions(): Readonly<Record<string, number>> {
+    this.positionsShared ??= Object.freeze(buildRecord(this.positions));
+    return this.positionsShared;
+  }
+
+  /** The marks as a frozen wire record, shared as {@link ExposureBook.sharedPositions} is. */
+  sharedPrices(): Readonly<Record<string, number>> {
+    this.pricesShared ??= Object.freeze(buildRecord(this.prices));
+    return this.pricesShared;
   }
 
   private repriced(symbol: string, old: number | undefined, price: number | undefined): void {

@@ -89,10 +89,11 @@ export class GateMarket {
 
   /**
    * The market state as a wire record (a copy); without a timestamp, the gate's clock stands in (the
-   * epoch when the gate fails closed on marks of unknown age).
+   * epoch when the gate fails closed on marks of unknown age). `shared`: the prices are the book's
+   * frozen record, the same object until a mark changes (see ExposureBook.sharedPrices).
    */
-  record(clock: number | null): MarketSnapshot {
+  record(clock: number | null, shared = false): MarketSnapshot {
     const ts = this.timestamp ?? (clock === null || this.failClosed ? EPOCH : formatTimestampUs(clock));
-    return { timestamp: ts, prices: this.book.pricesRecord() };
+    return { timestamp: ts, prices: shared ? this.book.sharedPrices() : this.book.pricesRecord() };
   }
 }

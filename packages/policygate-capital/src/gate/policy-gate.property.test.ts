@@ -8,6 +8,7 @@ import { PolicyEngine } from '../engine/policy-engine.js';
 import type { Decision } from '../engine/types.js';
 import type { MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { PolicyGate } from './policy-gate.js';
+import type { GateCheck } from './types.js';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'BTC-USD', '__proto__', 'constructor'] as const;
 const STRATEGIES = ['a', 'b', 'c'] as const;
@@ -190,9 +191,12 @@ describe('PolicyGate on random streams', () => {
         const fast = new PolicyGate(engine, { portfolio: s.portfolio, market: market0 });
         const detailed = new PolicyGate(engine, { portfolio: s.portfolio, market: market0 });
         let wall = T0_US;
+        let last: GateCheck | undefined;
+        let changed = true;
         for (const o of s.ops) {
           if (o.kind !== 'check') {
             expect(mutate(detailed, o, iso(wall))).toEqual(mutate(fast, o, iso(wall)));
+            changed = true;
             continue;
           }
           wall += o.dtMs * 1000 + o.extraUs;
@@ -201,6 +205,17 @@ describe('PolicyGate on random streams', () => {
           const d = fast.check(intent, m);
           const c = detailed.checkDetailed(intent, m);
           expect(withoutMs(c.decision)).toEqual(withoutMs(d)); // check() and checkDetailed() agree
+          // Its positions and prices: the state as it is (fresh copies from the getters), frozen, and
+          // the very same objects as the last check's while nothing changed them.
+          expect(c.portfolio.positions).toEqual(detailed.portfolio!.positions);
+          expect(c.market.prices).toEqual(detailed.market.prices);
+          expect(Object.isFrozen(c.portfolio.positions) && Object.isFrozen(c.market.prices)).toBe(true);
+          if (!changed && m === undefined && last !== undefined) {
+            expect(c.portfolio.positions).toBe(last.portfolio.positions);
+            expect(c.market.prices).toBe(last.market.prices);
+          }
+          last = c;
+          changed = m !== undefined;
           if (o.badTs) {
             expect(d.decision).toBe('DENY');
             expect(d.violations.map((v) => v.rule_id)).toEqual(expect.arrayContaining([expect.stringMatching(/^SYS-00[12]$/)]));

@@ -113,7 +113,9 @@ export class PolicyGate {
   /**
    * Like {@link PolicyGate.check}, and also returns the state the decision was made on — the
    * portfolio, the marks and the execution state as they were at the check — for audit trails and
-   * debugging. Costs O(positions) for the copies; `check` does not.
+   * debugging. The positions and the prices are frozen records, the same objects from one check to
+   * the next until a fill, a price or a portfolio changes them: O(1) between changes (O(positions)
+   * for the first check after one), and an audit sink serializes each such record once.
    *
    * @example
    * ```ts
@@ -125,8 +127,8 @@ export class PolicyGate {
     return this.pipeline.run(this.parts, intent, market, (decision, at) => ({
       decision,
       intent,
-      portfolio: this.portfolioRecord(),
-      market: this.parts.market.record(this.parts.clock.us),
+      portfolio: this.parts.account.record(this.parts.book.sharedPositions()),
+      market: this.parts.market.record(this.parts.clock.us, true),
       execution: executionAt(this.parts, at),
     }));
   }

@@ -59,7 +59,8 @@ export interface EquityUpdate {
 /**
  * One check with the exact state it was decided on: `evaluate(intent, policy, portfolio, market,
  * execution)` returns the same decision (up to `eval_ms`). `execution` is the gate's execution state
- * *as it was at the check*, before this order was counted.
+ * *as it was at the check*, before this order was counted. `portfolio.positions` and `market.prices`
+ * are frozen, and shared by the checks made while they do not change.
  *
  * @example
  * ```ts
