@@ -15,6 +15,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 // application/json, optionally with charset=utf-8 (any case); nothing else is JSON we accept.
 function isJson(contentType: string | null): boolean {
   if (contentType === null) return false;
+  if (contentType === 'application/json' || contentType === 'application/json; charset=utf-8') return true; // what clients send
   const [type, ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
   if (type !== 'application/json') return false;
   return params.every((p) => p === '' || p === 'charset=utf-8' || p === 'charset="utf-8"');

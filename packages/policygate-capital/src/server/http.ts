@@ -59,6 +59,11 @@ export function json(value: unknown, status = 200, headers: Record<string, strin
   return { status, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...headers }, body: JSON.stringify(value) };
 }
 
+/** A 200 JSON reply whose text is already written. */
+export function jsonText(body: string): Reply {
+  return { status: 200, headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' }, body };
+}
+
 /** The reply of a refusal. */
 export function errorResponse(e: HttpError): Reply {
   const error: Record<string, unknown> = { code: e.code, message: e.message };
