@@ -184,6 +184,23 @@ describe('CanonicalWriter', () => {
     expect(writer.write({ m })).toBe('{"m":{"a":3,"b":2}}');
   });
 
+  it('writes own members only, when the keys of the last object at that place are inherited', () => {
+    const writer = new CanonicalWriter();
+    expect(writer.write({ a: { x: 1, y: 2 } })).toBe('{"a":{"x":1,"y":2}}');
+    // for…in lists x (own) and y (inherited): the keys written last time, in the same order.
+    const child = Object.assign(Object.create({ y: 9 }), { x: 1 });
+    expect(writer.write({ a: child })).toBe('{"a":{"x":1}}');
+    const plain = { x: 1 };
+    expect(writer.write({ a: plain })).toBe('{"a":{"x":1}}');
+    Object.defineProperty(Object.prototype, 'y', { value: 9, enumerable: true, writable: true, configurable: true });
+    try {
+      expect(writer.write({ a: { x: 1, y: 2 } })).toBe('{"a":{"x":1,"y":2}}');
+      expect(writer.write({ a: plain })).toBe('{"a":{"x":1}}');
+    } finally {
+      delete (Object.prototype as { y?: number }).y;
+    }
+  });
+
   it('writes a value met again from a getter with a writer of its own', () => {
     const writer = new CanonicalWriter();
     const inner = { z: 1, y: 2 };

@@ -185,16 +185,52 @@ function writeSlot(shape: Shape, slot: number, value: unknown): boolean {
   return true;
 }
 
+// Whether `for…in` over an object with this prototype lists its own keys only: a plain object's
+// (or a null-prototype one's), while Object.prototype has no enumerable property (it has none
+// unless a program adds one).
+function ownKeysOnly(obj: object): boolean {
+  const proto = Object.getPrototypeOf(obj);
+  if (proto === null) return true;
+  if (proto !== Object.prototype) return false;
+  for (const _ in proto) return false;
+  return true;
+}
+
 function writeObject(obj: object, shape: Shape): string {
-  const keys = Object.keys(obj);
-  if (shape.isArray !== false || !sameKeys(keys, shape.keys)) shape.reset(false, keys);
-  let values: unknown[] = Object.values(obj);
-  // Object.values skips a member that a getter deleted meanwhile; read key by key then.
-  if (values.length !== keys.length) values = keys.map((k) => (obj as Record<string, unknown>)[k]);
   // Cleared while the slots are written: if one throws (a non-finite number), the next call rebuilds.
   const last = shape.text;
   shape.text = undefined;
   let changed = last === undefined;
+  // The common case, without the two arrays of Object.keys and Object.values: the same keys as
+  // last time, in the same order, walked with for…in (own keys only, see ownKeysOnly), each member
+  // written as it comes. Should the keys differ, the object is written from Object.keys below
+  // (anew: its shape is reset).
+  if (shape.isArray === false && ownKeysOnly(obj)) {
+    const keys = shape.keys;
+    let i = 0;
+    for (const k in obj) {
+      if (i >= keys.length || k !== keys[i]) {
+        i = -1;
+        break;
+      }
+      if (writeSlot(shape, i, (obj as Record<string, unknown>)[k])) {
+        const text = shape.texts[i];
+        shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
+        changed = true;
+      }
+      i++;
+    }
+    if (i === keys.length) return changed ? joinMembers(shape) : reuse(shape, last!);
+    changed = true;
+  }
+  const keys = Object.keys(obj);
+  if (shape.isArray !== false || !sameKeys(keys, shape.keys)) {
+    shape.reset(false, keys);
+    changed = true;
+  }
+  let values: unknown[] = Object.values(obj);
+  // Object.values skips a member that a getter deleted meanwhile; read key by key then.
+  if (values.length !== keys.length) values = keys.map((k) => (obj as Record<string, unknown>)[k]);
   for (let i = 0; i < values.length; i++) {
     if (!writeSlot(shape, i, values[i])) continue;
     const text = shape.texts[i];
@@ -202,6 +238,10 @@ function writeObject(obj: object, shape: Shape): string {
     changed = true;
   }
   if (!changed) return reuse(shape, last!);
+  return joinMembers(shape);
+}
+
+function joinMembers(shape: Shape): string {
   let out = '{';
   for (const i of shape.order) {
     const member = shape.members[i];
