@@ -191,6 +191,29 @@ describe('FileAuditSink, batched', () => {
     expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
+  it('writes each batch from the buffer it was encoded in, as the sink alternates two and replaces one grown by a big line', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 1 }); // a batch per append
+    const eng = await engine();
+    const expected: string[] = [];
+    for (let k = 0; k < 14; k++) {
+      const i = intent({ intent_id: `b${k}`, qty: 1 + k });
+      // A line larger than the buffers now and then: it is encoded into a new, bigger buffer.
+      const e = buildAuditEvent(eng.evaluate(i, portfolio(), market()), i, portfolio(), market(), undefined, eng.policyHash, { runId: `${k}`.repeat(k % 5 === 3 ? 70_000 : 1) });
+      sink.append(e);
+      expected.push(canonicalJson(e));
+    }
+    expect(sink.stats.writes).toBe(14);
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    expect(
+      lines.map((line) => {
+        const { chain_id: _, chain_seq: __, prev_hash: ___, ...event } = JSON.parse(line) as Record<string, unknown>;
+        return canonicalJson(event);
+      }),
+    ).toEqual(expected);
+  });
+
   it('writes non-ASCII text as JSON escapes, so every byte in the file is ASCII and the chain is of those bytes', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched' });

@@ -30,6 +30,9 @@ export class BatchedWriter implements SinkWriter {
   #ctl: Int32Array | undefined;
   #errorArea: Uint8Array | undefined;
   #handed = 0;
+  // The buffer last sent to the thread for odd and for even batches: a batch in the same buffer
+  // as two batches before (the sink alternates two buffers) is handed over as its length alone.
+  readonly #sent: (SharedArrayBuffer | undefined)[] = [undefined, undefined];
   #spare: Buffer | undefined;
   #watching = false;
   #awaiting = 0;
@@ -117,8 +120,15 @@ export class BatchedWriter implements SinkWriter {
     const thread = this.#startThread();
     const length = state.lines.length;
     const full = state.lines.swap(this.#spare);
-    const batch: Batch = { buffer: full.buffer as SharedArrayBuffer, length, seq: ++this.#handed };
-    thread.postMessage(batch);
+    const buffer = full.buffer as SharedArrayBuffer;
+    const parity = ++this.#handed & 1;
+    // A number costs the thread and this one less to pass than an object holding a shared buffer.
+    if (this.#sent[parity] === buffer) thread.postMessage(length);
+    else {
+      const batch: Batch = { buffer, length };
+      thread.postMessage(batch);
+      this.#sent[parity] = buffer;
+    }
     state.stats.writes += 1;
     this.#spare = full;
     this.#watch();

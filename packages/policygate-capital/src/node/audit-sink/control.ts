@@ -26,11 +26,14 @@ export interface WriterThreadData {
   error: Uint8Array;
 }
 
-/** One batch handed to the thread: `length` bytes of whole lines at the start of a shared buffer. */
+/**
+ * One batch handed to the thread: `length` bytes of whole lines at the start of a shared buffer.
+ * Batches are numbered 1, 2, 3, … by the order they are handed over; a batch in the same buffer
+ * as the batch two before it is handed over as its length alone (a number).
+ */
 export interface Batch {
   buffer: SharedArrayBuffer;
   length: number;
-  seq: number;
 }
 
 /** A failed write, as the thread describes it in the error area. */

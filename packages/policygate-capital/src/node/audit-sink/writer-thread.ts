@@ -10,11 +10,18 @@ import { ALIVE, DONE, ERROR_LENGTH, FAILED, type Batch, type WriteFailure, type 
 const { fd, ctl, error } = workerData as WriterThreadData;
 Atomics.store(ctl, ALIVE, 1);
 
-parentPort!.on('message', ({ buffer, length, seq }: Batch) => {
+// The buffers of the last odd and even batches (see Batch), and the number of the last batch.
+const buffers: (SharedArrayBuffer | undefined)[] = [undefined, undefined];
+let seq = 0;
+
+parentPort!.on('message', (batch: Batch | number) => {
+  const parity = ++seq & 1;
+  if (typeof batch !== 'number') buffers[parity] = batch.buffer;
   if (Atomics.load(ctl, FAILED) === 0) {
-    const bytes = new Uint8Array(buffer, 0, length);
+    const length = typeof batch === 'number' ? batch : batch.length;
     let off = 0;
     try {
+      const bytes = new Uint8Array(buffers[parity]!, 0, length);
       while (off < length) off += writeSync(fd, bytes, off, length - off);
     } catch (e) {
       describe(e, off, length);
