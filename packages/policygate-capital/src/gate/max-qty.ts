@@ -120,7 +120,8 @@ const BOUNDS: readonly (readonly ['ORD-001' | 'ORD-002' | 'EXP-001' | 'EXP-002' 
  * The largest multiple of `lot` that no size rule (ORD-001/002 order size and notional, EXP-001/002/003
  * exposure) would block, the rule that blocks one lot more, and the rules that would deny it
  * whatever its size (see {@link MaxQty}). Consistent with the rules: an order of exactly `qty` gets
- * no size violation and `qty + lot` gets the binding one.
+ * no size violation and the next multiple of `lot` gets the binding one (or `qty + lot`, which can
+ * differ from it by an ulp).
  *
  * @example
  * ```ts

@@ -110,7 +110,7 @@ export interface MaxQtyOptions {
 export interface MaxQty {
   /** The largest multiple of `lot` that no size rule (ORD-001/002, EXP-001/002/003) would block now; 0 if none. */
   qty: number;
-  /** The size rule that blocks `qty + lot`, or null when no answer is possible (see `blockedBy`). */
+  /** The size rule that blocks one lot more (the next multiple of `lot`), or null when no answer is possible (see `blockedBy`). */
   binding: 'ORD-001' | 'ORD-002' | 'EXP-001' | 'EXP-002' | 'EXP-003' | null;
   /** The binding rule's resolved limit (max_order_qty, max_order_notional, max_position_pct, max_gross_exposure_x or max_net_exposure_x). */
   limit: number | null;
