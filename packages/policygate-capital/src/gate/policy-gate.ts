@@ -309,11 +309,12 @@ export class PolicyGate {
    * notional under a v0.2 policy, EXP-001 position, EXP-002 gross, EXP-003 net) would allow right
    * now, and the rule that binds — for an order ticket's "you can buy up to N". Consistent with
    * `check`: an order of exactly `qty` gets no size violation, and one lot more gets the `binding`
-   * one (computed in closed form, then confirmed with the rules themselves). One lot more is the next
-   * multiple of `lot`; `qty + lot` in floating point can fall an ulp short of it, and of the limit. The default lot is the
-   * instrument's `lot_size`. `blockedBy` lists rules that would deny the order whatever its size
-   * (missing prices, stale market data, kill switch, loss, throttles, a duplicate, the collar, a
-   * restricted symbol, an odd lot). `market`, when given, is adopted as by `check`.
+   * one (computed in closed form, then confirmed with the rules themselves). One lot more is the
+   * next multiple of `lot`; `qty + lot` in floating point can fall an ulp short of it, and of the
+   * limit. The default lot is the instrument's `lot_size`. `blockedBy` lists rules that would deny
+   * the order whatever its size (missing prices, stale market data, kill switch, loss, throttles, a
+   * duplicate, the collar, a restricted symbol, an odd lot). `market`, when given, is adopted as by
+   * `check`.
    *
    * @throws {ValidationError} for a malformed argument; {@link PolicyGateError}
    *   `ERR_GATE_NO_PORTFOLIO` before any portfolio was set.

@@ -185,6 +185,14 @@ function writeSlot(shape: Shape, slot: number, value: unknown): boolean {
   return true;
 }
 
+// Writes an object's member into its slot and its `"key":text`; true when it changed.
+function writeMember(shape: Shape, slot: number, value: unknown): boolean {
+  if (!writeSlot(shape, slot, value)) return false;
+  const text = shape.texts[slot];
+  shape.members[slot] = text === undefined ? undefined : shape.heads[slot] + text;
+  return true;
+}
+
 // Whether `for…in` over an object with this prototype lists its own keys only: a plain object's
 // (or a null-prototype one's), while Object.prototype has no enumerable property (it has none
 // unless a program adds one).
@@ -213,11 +221,7 @@ function writeObject(obj: object, shape: Shape): string {
         i = -1;
         break;
       }
-      if (writeSlot(shape, i, (obj as Record<string, unknown>)[k])) {
-        const text = shape.texts[i];
-        shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
-        changed = true;
-      }
+      if (writeMember(shape, i, (obj as Record<string, unknown>)[k])) changed = true;
       i++;
     }
     if (i === keys.length) return changed ? joinMembers(shape) : reuse(shape, last!);
@@ -231,12 +235,7 @@ function writeObject(obj: object, shape: Shape): string {
   let values: unknown[] = Object.values(obj);
   // Object.values skips a member that a getter deleted meanwhile; read key by key then.
   if (values.length !== keys.length) values = keys.map((k) => (obj as Record<string, unknown>)[k]);
-  for (let i = 0; i < values.length; i++) {
-    if (!writeSlot(shape, i, values[i])) continue;
-    const text = shape.texts[i];
-    shape.members[i] = text === undefined ? undefined : shape.heads[i] + text;
-    changed = true;
-  }
+  for (let i = 0; i < values.length; i++) if (writeMember(shape, i, values[i])) changed = true;
   if (!changed) return reuse(shape, last!);
   return joinMembers(shape);
 }
