@@ -67,16 +67,20 @@ describe('endpoints', () => {
 
   it('POST /v1/check adds decision_id (the audit event id, on disk before the answer) and policy_hash', async () => {
     const res = await post(server.url, '/v1/check', { intent: order('h-2'), market_snapshot: { timestamp: '2026-02-18T00:00:01Z', prices: { AAPL: 200 } } });
-    const d = await res.json();
+    const text = await res.text();
+    const d = JSON.parse(text);
     expect(d).toMatchObject({ decision: 'MODIFY', intent_id: 'h-2', policy_hash: policyHash });
-    const events = readFileSync(auditLog, 'utf8')
+    const line = readFileSync(auditLog, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
-    const event = events.find((e) => e.event_id === d.decision_id);
-    expect(event).toBeDefined();
+      .find((l) => JSON.parse(l).event_id === d.decision_id);
+    expect(line).toBeDefined();
+    const event = JSON.parse(line!);
     expect(event.policy_hash).toBe(policyHash);
     expect(event.decision.intent_id).toBe('h-2');
+    // The answer is the decision's text in the audit line, byte for byte, and the two members after it.
+    const decisionText = line!.slice(line!.indexOf('"decision":') + '"decision":'.length, line!.indexOf(',"engine_version":'));
+    expect(text).toBe(`${decisionText.slice(0, -1)},"decision_id":"${d.decision_id}","policy_hash":"${policyHash}"}`);
   });
 
   it('POST /v1/max-qty, /v1/fills, /v1/prices change and report the gate', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../util/sha256.js';
 import { AuditChain } from './chain.js';
-import { buildAuditEvent } from './event.js';
+import { CanonicalWriter } from '../util/canonical-json.js';
+import { buildAuditEvent, DECISION_TEXT } from './event.js';
 import { engine, intent, market, portfolio } from './test-fixtures.js';
 
 async function events(n: number) {
@@ -53,5 +54,24 @@ describe('AuditChain', () => {
     const chain = new AuditChain({ hash: (t) => String(t.length).padStart(64, '0') });
     const first = chain.next(e1!);
     expect(JSON.parse(chain.next(e2!)).prev_hash).toBe(String(first.length).padStart(64, '0'));
+  });
+
+  it("writes the decision's text an event carries (DECISION_TEXT) in its place: the same line as without it", async () => {
+    const evs = await events(5);
+    const plain = new AuditChain({ chainId: 'c0ffee00-0000-4000-8000-000000000000' });
+    const given = new AuditChain({ chainId: 'c0ffee00-0000-4000-8000-000000000000' });
+    const writer = new CanonicalWriter();
+    for (const e of evs) {
+      const expected = plain.next(e);
+      expect(given.next(Object.assign({ ...e }, { [DECISION_TEXT]: writer.write(e.decision) }))).toBe(expected);
+    }
+    expect(given.head).toEqual(plain.head);
+  });
+
+  it('takes that text as it is given (the caller vouches for it), and the event as it is without one', async () => {
+    const [e] = await events(1);
+    const line = new AuditChain().next(Object.assign({ ...e! }, { [DECISION_TEXT]: '{"decision":"DENY"}' }));
+    expect(JSON.parse(line).decision).toEqual({ decision: 'DENY' });
+    expect(JSON.parse(new AuditChain().next(Object.assign({ ...e! }, { [DECISION_TEXT]: 42 }))).decision).toEqual(e!.decision);
   });
 });

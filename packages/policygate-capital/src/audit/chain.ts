@@ -2,7 +2,8 @@
 // writer appended before it. Several writers (processes) may append to one file; each has its own
 // chain, named by `chain_id`, so a chain never depends on how the writers' lines interleave.
 import type { AuditEvent } from './schema.js';
-import { CanonicalWriter } from '../util/canonical-json.js';
+import { CanonicalWriter, JsonText } from '../util/canonical-json.js';
+import { DECISION_TEXT } from './event.js';
 import { withMembers } from '../util/with-members.js';
 import { sha256HexSync } from './sha256-sync.js';
 
@@ -68,7 +69,12 @@ export class AuditChain {
    * @throws {RangeError} when the event holds a non-finite number; the chain does not advance.
    */
   next(event: AuditEvent): string {
-    const line = this.#writer.write(withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev }));
+    const decisionText = (event as { [DECISION_TEXT]?: unknown })[DECISION_TEXT];
+    const line = this.#writer.write(
+      typeof decisionText === 'string'
+        ? withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev, decision: new JsonText(decisionText) })
+        : withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev }),
+    );
     this.#prev = this.#hash(line);
     this.#seq += 1;
     return line;

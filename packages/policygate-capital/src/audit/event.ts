@@ -109,6 +109,14 @@ export function buildAuditEvent(
   return event;
 }
 
+/**
+ * Internal (not exported by the package): set on an event by a caller that has written the event's
+ * `decision` as canonical JSON just before and does not change it afterwards — `GateService`, which
+ * answers the request with that text. {@link AuditChain} then writes the text into the line instead
+ * of walking the decision a second time; the line is the same either way (tested).
+ */
+export const DECISION_TEXT = Symbol('policygate-capital decision text');
+
 // Events share their shape and most of their content from one to the next: one writer for them all
 // reuses the text of what did not change (it checks every member on every call).
 const eventWriter = new CanonicalWriter();

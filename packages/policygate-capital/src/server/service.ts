@@ -8,6 +8,8 @@
 // with the `Allow` header, which generic routers leave to the application.
 import type * as v from 'valibot';
 import { ENGINE_VERSION, PolicyEngine, PolicyError, PolicyGate, PolicyGateError, ValidationError, type Decision } from '../index.js';
+import { DECISION_TEXT } from '../audit/event.js';
+import { CanonicalWriter } from '../util/canonical-json.js';
 import { BearerAuth } from './auth.js';
 import { MAX_BODY_BYTES, parseBody, readBodyText } from './body.js';
 import { errorResponse, HttpError, json, jsonText, type Reply, type ServiceRequest, toResponse } from './http.js';
@@ -52,6 +54,8 @@ export class GateService {
   private idleWaiters: (() => void)[] = [];
   private reloads: Promise<unknown> = Promise.resolve();
   private readonly started = Date.now();
+  // Decisions share their shape: one writer reuses the text of what did not change (the evidence's limits).
+  private readonly decisionWriter = new CanonicalWriter();
 
   private constructor(
     private readonly options: GateServiceOptions,
@@ -280,17 +284,20 @@ export class GateService {
     }
   }
 
-  // The response's JSON text: the decision's, and for /v1/check two more members spliced in (the
-  // same text as JSON.stringify of a copy with them, without the copy).
+  // The response's JSON text: the decision's canonical JSON — the very text of the `decision` in
+  // its audit event, which the chain takes from the event (DECISION_TEXT) instead of writing it
+  // again — and for /v1/check two more members spliced in at the end.
   private async decide(body: v.InferOutput<typeof IntentRequestSchema>, log: RequestLogEntry, started: number, withId: boolean): Promise<string> {
     const gate = this.gateOrUnavailable();
     const market = body.market_snapshot ?? undefined;
     const audit = this.options.audit;
     let decision: Decision;
+    let text: string;
     let decisionId: string | null = null;
     if (audit === undefined) {
       const d = gate.check(body.intent, market);
       decision = isPromise(d) ? await d : d;
+      text = this.canonicalText(decision) ?? JSON.stringify(decision);
     } else {
       if (this.auditFailure !== null) throw auditUnavailable();
       const c = gate.checkDetailed(body.intent, market);
@@ -298,6 +305,10 @@ export class GateService {
       decision = check.decision;
       const event = gate.auditEvent(check, this.options.auditEventOptions);
       decisionId = event.event_id;
+      const canonical = this.canonicalText(decision);
+      // Without it (a non-finite number) the chain writes the decision itself, and refuses it.
+      if (canonical !== undefined) (event as { [DECISION_TEXT]?: string })[DECISION_TEXT] = canonical;
+      text = canonical ?? JSON.stringify(decision);
       this.auditDepth++;
       try {
         const pending = audit.append(event);
@@ -316,8 +327,17 @@ export class GateService {
     log.intent_id = decision.intent_id;
     log.decision = decision.decision;
     log.decision_id = decisionId;
-    const text = JSON.stringify(decision);
     return withId ? `${text.slice(0, -1)},"decision_id":${JSON.stringify(decisionId)},"policy_hash":${JSON.stringify(gate.engine.policyHash)}}` : text;
+  }
+
+  // Undefined for a decision holding a non-finite number, which has no canonical text: without an
+  // audit log it is answered as JSON.stringify writes it; with one, the append refuses it (503).
+  private canonicalText(decision: Decision): string | undefined {
+    try {
+      return this.decisionWriter.write(decision);
+    } catch {
+      return undefined;
+    }
   }
 
   private health(): Reply {

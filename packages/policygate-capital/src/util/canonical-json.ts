@@ -17,7 +17,8 @@ function escapeNonAscii(c: string): string {
 // Printable ASCII without `"` and `\\`: quoted as is, the common case for keys, symbols and ids.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function quote(s: string): string {
+/** A string as canonical JSON text (non-ASCII escaped). Internal (not exported by the package). */
+export function quote(s: string): string {
   if (PLAIN.test(s)) return '"' + s + '"';
   const json = JSON.stringify(s);
   return NON_ASCII.test(json) ? json.replace(NON_ASCII_G, escapeNonAscii) : json;
@@ -41,6 +42,15 @@ function primitiveText(value: unknown): string | undefined {
       // null; undefined, functions and symbols: omitted from objects, null in arrays (as JSON.stringify).
       return value === null ? 'null' : undefined;
   }
+}
+
+/**
+ * A member whose canonical text is already written: a writer puts `text` in its place as it is.
+ * Internal (not exported by the package): the audit chain wraps an event's decision in one when
+ * the service has written the decision's text already (see `DECISION_TEXT` in audit/event.ts).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 // Marks a slot that last held an object or array: such a value is written afresh every time, as
@@ -173,7 +183,7 @@ function writeSlot(shape: Shape, slot: number, value: unknown): boolean {
   let text: string | undefined;
   if (typeof value === 'object' && value !== null) {
     shape.seen[slot] = NESTED;
-    text = writeNested(value, (shape.children[slot] ??= new Shape()));
+    text = value instanceof JsonText ? value.text : writeNested(value, (shape.children[slot] ??= new Shape()));
   } else if (shape.seen[slot] === value) {
     return false; // the same primitive as last time: the same text
   } else {

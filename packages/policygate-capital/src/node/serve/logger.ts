@@ -5,6 +5,8 @@
 // Why not pino: it would be one more optional dependency for what is here a dozen lines; its
 // speed comes from the same idea (buffer, then write), and its transports are not needed.
 import type { Writable } from 'node:stream';
+import type { RequestLogEntry } from '../../server/index.js';
+import { quote } from '../../util/canonical-json.js';
 
 /**
  * A buffered JSON-lines logger.
@@ -28,14 +30,38 @@ export class JsonLineLogger {
   /** Queues one entry; `time` (ISO 8601) is added in front. */
   write(entry: object): void {
     if (this.out === null) return;
+    // `time` in front without copying the entry: its own JSON with the time spliced in.
+    const text = JSON.stringify(entry);
+    this.push(text.length > 2 ? `{"time":"${this.time()}",${text.slice(1)}` : `{"time":"${this.time()}"}`);
+  }
+
+  /**
+   * Queues a request's entry: the same JSON as `write` gives, its members in a fixed order (`time`,
+   * `method`, `path`, `status`, `duration_ms`, then those present of `intent_id`, `decision`,
+   * `decision_id`, `error`) and written from a template: JSON.stringify of the entry took 5–8 % of
+   * the service's own JavaScript in the request path's CPU profile.
+   */
+  request(entry: RequestLogEntry): void {
+    if (this.out === null) return;
+    let line = `{"time":"${this.time()}","method":${quote(entry.method)},"path":${quote(entry.path)},"status":${entry.status},"duration_ms":${entry.duration_ms}`;
+    if (entry.intent_id !== undefined) line += `,"intent_id":${quote(entry.intent_id)}`;
+    if (entry.decision !== undefined) line += `,"decision":${quote(entry.decision)}`;
+    if (entry.decision_id !== undefined) line += `,"decision_id":${entry.decision_id === null ? 'null' : quote(entry.decision_id)}`;
+    if (entry.error !== undefined) line += `,"error":${quote(entry.error)}`;
+    this.push(line + '}');
+  }
+
+  private time(): string {
     const ms = Date.now();
     if (ms !== this.lastMs) {
       this.lastMs = ms;
       this.lastTime = new Date(ms).toISOString();
     }
-    // `time` in front without copying the entry: its own JSON with the time spliced in.
-    const text = JSON.stringify(entry);
-    this.lines.push(text.length > 2 ? `{"time":"${this.lastTime}",${text.slice(1)}` : `{"time":"${this.lastTime}"}`);
+    return this.lastTime;
+  }
+
+  private push(line: string): void {
+    this.lines.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.drain());

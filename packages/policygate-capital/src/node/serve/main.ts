@@ -97,7 +97,7 @@ export function runServe(argv: readonly string[], io: CliIo, env: Record<string,
       // A shared book is bound to its policy: no reload (SIGHUP and the route say so).
       ...(shared === null && { loadPolicy: () => readFile(policyPath, 'utf8') }),
       openapi: readOpenApi(),
-      log: opts.quiet ? undefined : (entry) => log.write(entry),
+      log: opts.quiet ? undefined : (entry) => log.request(entry),
     });
     // Node's own handling of unread bodies applies (a 413 answered with Connection: close ends the
     // connection instead of reading the rest of the body).
