@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AuditWriteError } from '../../audit/errors.js';
-import { ALIVE, CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, FAILED, type Batch, type WriteFailure, type WriterThreadData } from './control.js';
+import { ALIVE, BUFFER, CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, FAILED, HANDED, LENGTH, type WriteFailure, type WriterThreadData } from './control.js';
 import { osError, type SinkState } from './sink-state.js';
 import type { SinkWriter } from './writer.js';
 
@@ -31,7 +31,7 @@ export class BatchedWriter implements SinkWriter {
   #errorArea: Uint8Array | undefined;
   #handed = 0;
   // The buffer last sent to the thread for odd and for even batches: a batch in the same buffer
-  // as two batches before (the sink alternates two buffers) is handed over as its length alone.
+  // as two batches before (the sink alternates two buffers) is handed over without a message.
   readonly #sent: (SharedArrayBuffer | undefined)[] = [undefined, undefined];
   #spare: Buffer | undefined;
   #watching = false;
@@ -122,13 +122,17 @@ export class BatchedWriter implements SinkWriter {
     const full = state.lines.swap(this.#spare);
     const buffer = full.buffer as SharedArrayBuffer;
     const parity = ++this.#handed & 1;
-    // A number costs the thread and this one less to pass than an object holding a shared buffer.
-    if (this.#sent[parity] === buffer) thread.postMessage(length);
+    const ctl = this.#ctl!;
+    // The thread is idle (waited for above): the words are set for it, then HANDED wakes it.
+    if (this.#sent[parity] === buffer) Atomics.store(ctl, BUFFER, 0);
     else {
-      const batch: Batch = { buffer, length };
-      thread.postMessage(batch);
+      thread.postMessage(buffer);
+      Atomics.store(ctl, BUFFER, 1);
       this.#sent[parity] = buffer;
     }
+    Atomics.store(ctl, LENGTH, length);
+    Atomics.store(ctl, HANDED, this.#handed);
+    Atomics.notify(ctl, HANDED);
     state.stats.writes += 1;
     this.#spare = full;
     this.#watch();
