@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CanonicalWriter, canonicalJson } from './canonical-json.js';
+import { CanonicalWriter, canonicalJson, JsonText } from './canonical-json.js';
 
 // Expected texts from CPython: json.dumps(value, sort_keys=True, separators=(",", ":")).
 const PYTHON_VECTORS: [string, string][] = [
@@ -120,6 +120,13 @@ describe('canonicalJson and frozen maps', () => {
     v = 2;
     expect(canonicalJson(live)).toBe('{"a":2}');
   });
+
+  it('writes each frozen map met at one place, when their texts come from the cache', () => {
+    const a = Object.freeze({ AAPL: 1 });
+    const b = Object.freeze({ AAPL: 2 });
+    const writer = new CanonicalWriter();
+    for (const m of [a, b, a, a, b]) expect(writer.write({ positions: m })).toBe(`{"positions":{"AAPL":${m.AAPL}}}`);
+  });
 });
 
 // A writer reuses what it wrote at the same place last time; these values come from a small pool of
@@ -137,6 +144,19 @@ describe('CanonicalWriter', () => {
       fc.property(fc.array(similar.value, { minLength: 1, maxLength: 10 }), (values) => {
         const writer = new CanonicalWriter();
         for (const v of values) expect(writer.write({ v, fixed: { k: 1 } })).toBe(reference({ v, fixed: { k: 1 } }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('writes a member given as JsonText as its text, whatever the place held before or holds next', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(similar.value, fc.constant({ k: 1 })), fc.boolean()), { minLength: 1, maxLength: 10 }), (items) => {
+        const writer = new CanonicalWriter();
+        for (const [v, given] of items) {
+          const text = reference(v) ?? 'null';
+          expect(writer.write({ d: given && typeof v === 'object' && v !== null ? new JsonText(text) : v, fixed: { k: 1 } })).toBe(reference({ d: v, fixed: { k: 1 } }));
+        }
       }),
       { numRuns: 3000 },
     );

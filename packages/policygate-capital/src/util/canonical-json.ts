@@ -54,8 +54,10 @@ export class JsonText {
 }
 
 // Marks a slot that last held an object or array: such a value is written afresh every time, as
-// the caller may have changed it in place.
+// the caller may have changed it in place. Its text then came from the slot's child shape.
 const NESTED = Symbol('nested');
+// Marks a slot that last held a JsonText (its text did not come from the child shape).
+const GIVEN = Symbol('given');
 
 /**
  * What a writer remembers of the objects (or arrays) it met at one place of the value tree — the
@@ -87,6 +89,12 @@ class Shape {
   text: string | undefined;
   /** Whether `text` was flattened (see `reuse`): done when it is first reused. */
   flat = false;
+  /**
+   * Whether the last write here may have given another text than the write before (false: the
+   * very same string was reused). Lets the parent skip comparing the texts, which for two texts of
+   * the same length means reading both — flattening ropes it is about to discard.
+   */
+  changed = true;
 
   reset(isArray: boolean, keys: readonly string[] = []): void {
     let cmp = utf16Order;
@@ -113,6 +121,7 @@ class Shape {
 function reuse(shape: Shape, text: string): string {
   if (!shape.flat && text.charCodeAt(0) === -1) throw new Error('unreachable'); // uses the read, so it is kept
   shape.flat = true;
+  shape.changed = false;
   return (shape.text = text);
 }
 
@@ -168,7 +177,10 @@ function writeNested(value: object, shape: Shape): string {
   if (Array.isArray(value)) return writeArray(value, shape);
   if (Object.isFrozen(value)) {
     const cached = frozenText.get(value);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      shape.changed = true; // another string than the shape's last, perhaps the same text
+      return cached;
+    }
     const text = writeObject(value, shape);
     if (isImmutableFlat(value)) frozenText.set(value, text);
     return text;
@@ -176,14 +188,26 @@ function writeNested(value: object, shape: Shape): string {
   return writeObject(value, shape);
 }
 
-// Writes one member into its slot; true when its text differs from the last one written there.
+// Writes one member into its slot; true when its text differs from the last one written there (or
+// may: a nested value's new text is not compared with the last, see Shape.changed).
 // Invariant: texts[slot] is the text of seen[slot] when that is a primitive (an empty slot holds
-// undefined, whose text is undefined), the last text of the nested value when it is NESTED.
+// undefined, whose text is undefined), the last text of the nested value when it is NESTED (the
+// text its child shape wrote) or GIVEN (a JsonText's).
 function writeSlot(shape: Shape, slot: number, value: unknown): boolean {
   let text: string | undefined;
   if (typeof value === 'object' && value !== null) {
-    shape.seen[slot] = NESTED;
-    text = value instanceof JsonText ? value.text : writeNested(value, (shape.children[slot] ??= new Shape()));
+    if (value instanceof JsonText) {
+      shape.seen[slot] = GIVEN;
+      text = value.text;
+    } else {
+      const fromChild = shape.seen[slot] === NESTED;
+      shape.seen[slot] = NESTED;
+      const child = (shape.children[slot] ??= new Shape());
+      text = writeNested(value, child);
+      if (fromChild && !child.changed) return false; // the child's text, reused: the slot's as it was
+      shape.texts[slot] = text;
+      return true;
+    }
   } else if (shape.seen[slot] === value) {
     return false; // the same primitive as last time: the same text
   } else {
@@ -257,6 +281,7 @@ function joinMembers(shape: Shape): string {
     if (member !== undefined) out += (out.length > 1 ? ',' : '') + member;
   }
   shape.flat = false;
+  shape.changed = true;
   return (shape.text = out + '}');
 }
 
@@ -271,6 +296,7 @@ function writeArray(arr: readonly unknown[], shape: Shape): string {
   let out = '[';
   for (let i = 0; i < arr.length; i++) out += (i > 0 ? ',' : '') + (shape.texts[i] ?? 'null');
   shape.flat = false;
+  shape.changed = true;
   return (shape.text = out + ']');
 }
 
