@@ -133,7 +133,7 @@ describe('FileAuditSink, durable', () => {
 });
 
 describe('FileAuditSink, batched', () => {
-  it('buffers, hands a batch to its writer thread when the event loop turns, and syncs on flush', async () => {
+  it('buffers, writes a batch when the event loop turns, and syncs on flush', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched' });
     const events = await someEvents(50);

@@ -23,9 +23,10 @@ export type { FileAuditSinkStats } from './audit-sink/sink-state.js';
  * while a sync is in flight are written and synced together (group commit), so concurrent callers
  * share syncs; a caller that awaits each append one by one pays one sync per event.
  * `batched`: `append` buffers and returns at once; lines are written in batches (one write per batch,
- * when the event loop turns or the batch reaches `maxBatchBytes`) by a writer thread, and synced on
- * `flush`/`close`. Faster, but a crash (of the machine, or of the process before the batch is
- * written) loses the events not yet written.
+ * when the event loop turns or the batch reaches `maxBatchBytes`) and synced on `flush`/`close`. A
+ * full batch, or a turn's batch over 64 KiB, is written by a writer thread; a turn's smaller batch
+ * by the appending thread. Faster, but a crash (of the machine, or of the process before the batch
+ * is written) loses the events not yet written.
  */
 export type FileAuditSinkMode = 'durable' | 'batched';
 
@@ -40,8 +41,8 @@ export interface FileAuditSinkOptions {
   /** The chain's id (default a fresh UUID v4): one chain per sink. */
   chainId?: string;
   /**
-   * Batched mode: called when a write of the writer thread fails, once it is done with that batch
-   * and the event loop turns (the error is also thrown by the next `append`, `flush` or `close`).
+   * Batched mode: called when a batch's write fails (the writer thread's once it is done with that
+   * batch), when the event loop turns (the error is also thrown by the next `append`, `flush` or `close`).
    * Without it, such a failure is emitted as a process warning (`process.emitWarning`, code
    * `ERR_AUDIT_WRITE`), so that lost events are never silent.
    */
@@ -64,7 +65,8 @@ export interface FileAuditSinkOptions {
  * own instead of corrupting the next event. Every write or sync failure surfaces as an
  * {@link AuditWriteError} (`ERR_AUDIT_WRITE`, naming the path and the OS reason) and the sink stays
  * failed (after a failed sync the file's state is unknown): reopen it. A batched sink starts one
- * writer thread (`worker_threads`) at its first batch, and stops it at `close`.
+ * writer thread (`worker_threads`) at its first batch handed over (see `batched`), and stops it at
+ * `close`.
  *
  * Call {@link FileAuditSink.close} when done: it writes and syncs what is buffered, stops the
  * writer thread and closes the file. The sink installs no process-wide hook unless asked

@@ -1,6 +1,7 @@
 // Batched mode: `append` buffers and returns at once; lines are written in batches (one write per
-// batch, when the event loop turns or the batch reaches `maxBatchBytes`) by a writer thread, and
-// synced on `flush`/`close`.
+// batch) and synced on `flush`/`close`. A batch that reaches `maxBatchBytes`, or a turn's batch
+// larger than INLINE_BYTES, is written by a writer thread; the lines of an event-loop turn, when
+// fewer, by the appending thread itself.
 //
 // Why a thread: a batch's write() into the page cache costs 0.25–2.6 ms of CPU per MiB (the high end
 // where the OS must find fresh memory: a long-running logger's steady state on a VM); done on the
@@ -16,6 +17,12 @@ import type { AuditWriteError } from '../../audit/errors.js';
 import { ALIVE, BUFFER, CONTROL_WORDS, DONE, ERROR_BYTES, ERROR_LENGTH, FAILED, HANDED, LENGTH, type WriteFailure, type WriterThreadData } from './control.js';
 import { osError, type SinkState } from './sink-state.js';
 import type { SinkWriter } from './writer.js';
+
+// A turn's batch up to this size is written by the appending thread itself (#backgroundWrite): a
+// write() of 64 KiB costs it 16–170 µs (see above), while handing a batch to the thread cost the
+// process ≈ 5 µs of CPU per event at 16 events a batch (in process: the thread's wake-up and sleep
+// around a 12 µs write of 20 kB, and this thread's part of the hand-off).
+const INLINE_BYTES = 64 << 10;
 
 // A thread that has not started after this long will not (e.g. the OS refused to create it).
 const THREAD_START_MS = 10_000;
@@ -104,7 +111,10 @@ export class BatchedWriter implements SinkWriter {
       return;
     }
     try {
-      this.#handOff();
+      // A turn's lines (a few kB under a service's load) are written here: waking the thread for
+      // them cost more CPU than the write itself (see INLINE_BYTES).
+      if (state.lines.length <= INLINE_BYTES) state.writeSync();
+      else this.#handOff();
     } catch (e) {
       state.report(e as AuditWriteError);
     }
