@@ -126,6 +126,9 @@ describe('canonicalJson and frozen maps', () => {
     const b = Object.freeze({ AAPL: 2 });
     const writer = new CanonicalWriter();
     for (const m of [a, b, a, a, b]) expect(writer.write({ positions: m })).toBe(`{"positions":{"AAPL":${m.AAPL}}}`);
+    // A plain map, a cached frozen one, the plain one again: the place's text follows each.
+    const plain = { AAPL: 3 };
+    for (const m of [plain, a, plain, b, plain]) expect(writer.write({ positions: m })).toBe(`{"positions":{"AAPL":${m.AAPL}}}`);
   });
 });
 
@@ -146,6 +149,21 @@ describe('CanonicalWriter', () => {
         for (const v of values) expect(writer.write({ v, fixed: { k: 1 } })).toBe(reference({ v, fixed: { k: 1 } }));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('writes flat maps, frozen (their texts cached) or not, met at one place in any order', () => {
+    const flat = fc.tuple(fc.array(fc.tuple(fewKeys, fewPrimitives), { maxLength: 3 }).map(withKeys), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(flat, { minLength: 1, maxLength: 4 }), fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 12 }), (maps, order) => {
+        const pool = maps.map(([m, frozen]) => (frozen ? Object.freeze(m) : m));
+        const writer = new CanonicalWriter();
+        for (const k of order) {
+          const m = pool[k % pool.length];
+          expect(writer.write({ m, fixed: 1 })).toBe(reference({ m, fixed: 1 }));
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 

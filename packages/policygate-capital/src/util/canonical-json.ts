@@ -178,7 +178,9 @@ function writeNested(value: object, shape: Shape): string {
   if (Object.isFrozen(value)) {
     const cached = frozenText.get(value);
     if (cached !== undefined) {
-      shape.changed = true; // another string than the shape's last, perhaps the same text
+      // Not the shape's text: the next value written here is written afresh, and counts as changed.
+      shape.text = undefined;
+      shape.changed = true;
       return cached;
     }
     const text = writeObject(value, shape);
