@@ -6,14 +6,25 @@
 // request in serve.bench.mjs minus the echo's JavaScript here; a service request costs that stack
 // plus `handle`. Rounds alternate; the report gives the median and the range of each.
 //
+// A/B: SERVE_SPLIT_DISTS="A=<dist dir>,B=<dist dir>" (copies of packages/policygate-capital/dist,
+// with node_modules reachable from them) measures `handle` of each build, the builds alternating
+// (and their order turning) every round, and prints B/A of each mode — in process, where the
+// host's noise is smaller than over loopback.
+//
 //   node bench/serve-split.mjs [rounds=7] [requests per round=4000]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PolicyEngine, parseMarketSnapshot, parsePortfolioState } from '../packages/policygate-capital/dist/index.js';
-import { FileAuditSink } from '../packages/policygate-capital/dist/node.js';
-import { GateService, gateFromState } from '../packages/policygate-capital/dist/server.js';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
+const DISTS = process.env.SERVE_SPLIT_DISTS
+  ? process.env.SERVE_SPLIT_DISTS.split(',').map((kv) => {
+      const [label, dir] = kv.split('=');
+      return { label, dir: resolve(dir) };
+    })
+  : [{ label: '', dir: new URL('../packages/policygate-capital/dist', import.meta.url).pathname }];
+const load = (dist, entry) => import(pathToFileURL(join(dist, entry)).href);
+for (const d of DISTS) d.m = { ...(await load(d.dir, 'index.js')), ...(await load(d.dir, 'node.js')), ...(await load(d.dir, 'server.js')) };
 const ROUNDS = Number(process.argv[2] ?? 7);
 const N = Number(process.argv[3] ?? 4000);
 const EX = new URL('../examples/', import.meta.url);
@@ -32,17 +43,17 @@ const nextBytes = () => {
   return Buffer.from(text);
 };
 
-async function makeService(mode) {
-  const engine = await PolicyEngine.fromYaml(policyText);
-  const gate = gateFromState(engine, { portfolio: parsePortfolioState(JSON.parse(read('portfolio.json'))), market: parseMarketSnapshot(JSON.parse(read('market.json'))) });
-  const audit = mode === 'none' ? undefined : await FileAuditSink.open(join(dir, `${mode}-${n}.jsonl`), { mode });
-  const service = await GateService.create({ gate, token: TOKEN, ...(audit && { audit, auditMode: mode }), log: () => {} });
+async function makeService(m, mode) {
+  const engine = await m.PolicyEngine.fromYaml(policyText);
+  const gate = m.gateFromState(engine, { portfolio: m.parsePortfolioState(JSON.parse(read('portfolio.json'))), market: m.parseMarketSnapshot(JSON.parse(read('market.json'))) });
+  const audit = mode === 'none' ? undefined : await m.FileAuditSink.open(join(dir, `${mode}-${n}.jsonl`), { mode });
+  const service = await m.GateService.create({ gate, token: TOKEN, ...(audit && { audit, auditMode: mode }), log: () => {} });
   return { service, audit };
 }
 
 // CPU µs per request of `batch` concurrent requests at a time (16: the bench's connections).
-async function serviceRound(mode) {
-  const { service, audit } = await makeService(mode);
+async function serviceRound(m, mode) {
+  const { service, audit } = await makeService(m, mode);
   const bodies = Array.from({ length: N }, nextBytes);
   const request = { method: 'POST', url: '/v1/check', headers, body: null };
   const one = (bytes) => service.handle(request, { readBody: async () => bytes });
@@ -67,14 +78,16 @@ function echoRound() {
   return (t.user + t.system) / N;
 }
 
-const kinds = ['echo JS (parse + stringify)', 'handle, no audit log', 'handle, batched audit log', 'handle, durable audit log'];
+const MODES = ['none', 'batched', 'durable'];
+const echoKind = 'echo JS (parse + stringify)';
+const kindOf = (label, mode) => `handle${label ? ` [${label}]` : ''}, ${mode === 'none' ? 'no' : mode} audit log`;
+const kinds = [echoKind, ...MODES.flatMap((mode) => DISTS.map((d) => kindOf(d.label, mode)))];
 const results = Object.fromEntries(kinds.map((k) => [k, []]));
 try {
   for (let r = 0; r < ROUNDS; r++) {
-    results[kinds[0]].push(echoRound());
-    results[kinds[1]].push(await serviceRound('none'));
-    results[kinds[2]].push(await serviceRound('batched'));
-    results[kinds[3]].push(await serviceRound('durable'));
+    results[echoKind].push(echoRound());
+    const dists = r % 2 === 0 ? DISTS : [...DISTS].reverse();
+    for (const mode of MODES) for (const d of dists) results[kindOf(d.label, mode)].push(await serviceRound(d.m, mode));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -84,4 +97,8 @@ console.log(`CPU per request in this process (µs), ${ROUNDS} rounds of ${N} req
 for (const k of kinds) {
   const xs = results[k];
   console.log(`  ${k}: ${median(xs).toFixed(1)} [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]`);
+}
+if (DISTS.length === 2) {
+  const [a, b] = DISTS;
+  for (const mode of MODES) console.log(`  ${mode}: ${b.label}/${a.label} ${(median(results[kindOf(b.label, mode)]) / median(results[kindOf(a.label, mode)])).toFixed(3)}`);
 }
