@@ -69,12 +69,10 @@ export class AuditChain {
    * @throws {RangeError} when the event holds a non-finite number; the chain does not advance.
    */
   next(event: AuditEvent): string {
+    const members: Record<string, unknown> = { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev };
     const decisionText = (event as { [DECISION_TEXT]?: unknown })[DECISION_TEXT];
-    const line = this.#writer.write(
-      typeof decisionText === 'string'
-        ? withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev, decision: new JsonText(decisionText) })
-        : withMembers(event, { chain_id: this.chainId, chain_seq: this.#seq + 1, prev_hash: this.#prev }),
-    );
+    if (typeof decisionText === 'string') members.decision = new JsonText(decisionText);
+    const line = this.#writer.write(withMembers(event, members));
     this.#prev = this.#hash(line);
     this.#seq += 1;
     return line;

@@ -292,12 +292,12 @@ export class GateService {
     const market = body.market_snapshot ?? undefined;
     const audit = this.options.audit;
     let decision: Decision;
-    let text: string;
+    let canonical: string | undefined;
     let decisionId: string | null = null;
     if (audit === undefined) {
       const d = gate.check(body.intent, market);
       decision = isPromise(d) ? await d : d;
-      text = this.canonicalText(decision) ?? JSON.stringify(decision);
+      canonical = this.canonicalText(decision);
     } else {
       if (this.auditFailure !== null) throw auditUnavailable();
       const c = gate.checkDetailed(body.intent, market);
@@ -305,10 +305,9 @@ export class GateService {
       decision = check.decision;
       const event = gate.auditEvent(check, this.options.auditEventOptions);
       decisionId = event.event_id;
-      const canonical = this.canonicalText(decision);
+      canonical = this.canonicalText(decision);
       // Without it (a non-finite number) the chain writes the decision itself, and refuses it.
       if (canonical !== undefined) (event as { [DECISION_TEXT]?: string })[DECISION_TEXT] = canonical;
-      text = canonical ?? JSON.stringify(decision);
       this.auditDepth++;
       try {
         const pending = audit.append(event);
@@ -327,6 +326,7 @@ export class GateService {
     log.intent_id = decision.intent_id;
     log.decision = decision.decision;
     log.decision_id = decisionId;
+    const text = canonical ?? JSON.stringify(decision);
     return withId ? `${text.slice(0, -1)},"decision_id":${JSON.stringify(decisionId)},"policy_hash":${JSON.stringify(gate.engine.policyHash)}}` : text;
   }
 
