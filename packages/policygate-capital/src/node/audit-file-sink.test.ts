@@ -149,6 +149,39 @@ describe('FileAuditSink, batched', () => {
     expect((await readAuditLog(readFileSync(path, 'utf8'))).chainBreaks).toEqual([]);
   });
 
+  it('written(): resolves once the lines appended so far are in the file (one write for the turn), undefined when they are', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched' });
+    expect(sink.written()).toBeUndefined();
+    const events = await someEvents(20);
+    for (const e of events.slice(0, 10)) sink.append(e);
+    const first = sink.written()!;
+    for (const e of events.slice(10)) sink.append(e);
+    expect(readFileSync(path, 'utf8')).toBe('');
+    await first;
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(21);
+    expect(sink.stats).toEqual({ events: 20, writes: 1, syncs: 0 });
+    expect(sink.written()).toBeUndefined();
+    await sink.close();
+  });
+
+  it('written(): waits for lines the writer thread holds (full batches), and for those buffered after them', async () => {
+    const path = fresh();
+    const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 3000 });
+    const events = await someEvents(9);
+    const waits: Promise<void>[] = [];
+    for (const [k, e] of events.entries()) {
+      sink.append(e);
+      waits.push(sink.written() ?? Promise.resolve());
+      const appended = k + 1;
+      void waits[k]!.then(() => expect(readFileSync(path, 'utf8').split('\n').length - 1).toBeGreaterThanOrEqual(appended));
+    }
+    expect(sink.stats.writes).toBeGreaterThan(0); // some batches went to the thread
+    await Promise.all(waits);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(10);
+    await sink.close();
+  });
+
   it('hands a batch over as soon as it reaches maxBatchBytes, waiting for the previous one to be written', async () => {
     const path = fresh();
     const sink = await FileAuditSink.open(path, { mode: 'batched', maxBatchBytes: 1 });
@@ -385,6 +418,18 @@ describe('FileAuditSink, failures surface as ERR_AUDIT_WRITE', () => {
     expect(() => sink.append(b!)).toThrow(reported[0]);
     expect(await errorOf(sink.flush())).toBe(reported[0]);
     expect(await errorOf(sink.close())).toBe(reported[0]);
+  });
+
+  it('ENOSPC in batched mode: written() rejects with the failure, whether this thread or the writer thread wrote', async () => {
+    for (const maxBatchBytes of [1 << 20, 1]) {
+      const sink = await FileAuditSink.open('/dev/full', { mode: 'batched', maxBatchBytes, onError: () => {} });
+      const [a] = await someEvents(1);
+      sink.append(a!);
+      const e = await errorOf(sink.written()!);
+      expect(e.osCode).toBe('ENOSPC');
+      expect(await errorOf(sink.written()!)).toBe(e);
+      expect(await errorOf(sink.close())).toBe(e);
+    }
   });
 
   it('ENOSPC in batched mode when batches fill: the next append that hands a batch over throws, without waiting for the event loop', async () => {

@@ -163,6 +163,23 @@ export class FileAuditSink implements AuditSink {
   }
 
   /**
+   * Batched mode: a promise that resolves once every event appended so far is written to the file
+   * (handed to the OS, not yet synced: the lines survive a crash of this process, not one of the
+   * machine), and rejects with the {@link AuditWriteError} that keeps them from it; undefined when
+   * they are written already. Durable mode: undefined (each append's own promise resolves once its
+   * line is synced). `policygate-serve` awaits it before it answers a decision.
+   *
+   * @example
+   * ```ts
+   * sink.append(event)
+   * await sink.written() // the line is in the file (one write() for every event of this turn)
+   * ```
+   */
+  written(): Promise<void> | undefined {
+    return this.#writer.written();
+  }
+
+  /**
    * Writes every buffered line and syncs the file: when it resolves, every event appended before
    * the call is on disk.
    *

@@ -3,8 +3,12 @@ import type { AuditEvent, AuditEventOptions, AuditSink } from '../audit/index.js
 import type { Decision, EquityUpdate, Fill, GateCheck, GateSnapshot, KillSwitchState, MarketSnapshot, MaxQty, MaxQtyOptions, OrderIntent, PolicyEngine, PolicyGate, PortfolioState } from '../index.js';
 import type { BodyReader } from './body.js';
 
-/** An audit sink the service can also flush (e.g. `FileAuditSink`). */
-export type ServiceAuditSink = AuditSink & { flush?(): Promise<void> };
+/**
+ * An audit sink the service can also flush (e.g. `FileAuditSink`). When `append` returns nothing
+ * (the line is buffered), the service awaits `written()` (when the sink has it) before it answers:
+ * no answered decision is lost with the process.
+ */
+export type ServiceAuditSink = AuditSink & { flush?(): Promise<void>; written?(): Promise<void> | undefined };
 
 /**
  * The gate the service serves: {@link PolicyGate} (synchronous: the service adds no await on its

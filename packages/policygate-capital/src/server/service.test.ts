@@ -69,3 +69,43 @@ describe('GateService.handle (plain request → Reply)', () => {
     expect(reply.headers.connection).toBe('close');
   });
 });
+
+describe('GateService and a buffering audit sink', () => {
+  // A sink whose append only buffers (as a batched FileAuditSink's): the answer waits for written().
+  function bufferingSink() {
+    const sink = new MemoryAuditSink();
+    let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+    const buffering = {
+      append: (event: Parameters<MemoryAuditSink['append']>[0]) => void sink.append(event),
+      written: () => new Promise<void>((resolve, reject) => (settle = { resolve, reject })),
+    };
+    return { sink, buffering, settle: () => settle! };
+  }
+  const check = (s: GateService, id: string) => s.fetch(new Request('http://localhost/v1/check', { method: 'POST', headers, body: checkBody(id) }));
+
+  it('answers a decision only once the sink has written its line', async () => {
+    const { sink, buffering, settle } = bufferingSink();
+    const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
+    const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
+    let answered = false;
+    const res = check(s, 'w-1').then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sink.lines).toHaveLength(1);
+    expect(answered).toBe(false);
+    settle().resolve();
+    expect((await res).status).toBe(200);
+  });
+
+  it('answers 503 and refuses every later decision when the write fails (fail closed)', async () => {
+    const { buffering, settle } = bufferingSink();
+    const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
+    const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
+    const res = check(s, 'w-2');
+    await new Promise((r) => setTimeout(r, 20));
+    settle().reject(new Error('ENOSPC'));
+    const r = await res;
+    expect(r.status).toBe(503);
+    expect((await r.json()).error.code).toBe('ERR_AUDIT_WRITE');
+    expect((await check(s, 'w-3')).status).toBe(503);
+  });
+});

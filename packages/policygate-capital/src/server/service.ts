@@ -310,7 +310,8 @@ export class GateService {
       if (canonical !== undefined) (event as { [DECISION_TEXT]?: string })[DECISION_TEXT] = canonical;
       this.auditDepth++;
       try {
-        const pending = audit.append(event);
+        // Durable: the line is synced. Buffered: it is written (one write() for the turn's lines).
+        const pending = audit.append(event) ?? audit.written?.();
         if (pending !== undefined) await pending;
       } catch (e) {
         // Fail closed: an order whose decision is not on record is not approved.

@@ -1,7 +1,8 @@
 // Batched mode: `append` buffers and returns at once; lines are written in batches (one write per
 // batch) and synced on `flush`/`close`. A batch that reaches `maxBatchBytes`, or a turn's batch
 // larger than INLINE_BYTES, is written by a writer thread; the lines of an event-loop turn, when
-// fewer, by the appending thread itself.
+// fewer, by the appending thread itself. `written()` is a promise of the lines appended so far
+// being written (policygate-serve answers a decision only then).
 //
 // Why a thread: a batch's write() into the page cache costs 0.25–2.6 ms of CPU per MiB (the high end
 // where the OS must find fresh memory: a long-running logger's steady state on a VM); done on the
@@ -42,6 +43,8 @@ export class BatchedWriter implements SinkWriter {
   readonly #sent: (SharedArrayBuffer | undefined)[] = [undefined, undefined];
   #spare: Buffer | undefined;
   #watching = false;
+  // Those waiting (written()) for the lines now in the buffer: settled once those lines are written.
+  #waiting: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
   #awaiting = 0;
   #scheduled = false;
   #stopped = false;
@@ -60,14 +63,36 @@ export class BatchedWriter implements SinkWriter {
     }
   }
 
+  written(): Promise<void> | undefined {
+    const state = this.#state;
+    if (state.failure) return Promise.reject(state.failure);
+    // Every line is written, or held by the thread (whose batch is done when it is idle).
+    if (state.lines.length === 0) return this.#busy() ? this.#idle() : undefined;
+    if (this.#waiting === undefined) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.#waiting = { promise, resolve, reject };
+    }
+    return this.#waiting.promise;
+  }
+
   async flush(): Promise<void> {
     // Until the thread is idle *here*: while this waited, a background write may have handed it
     // more lines (appended before this call), and the sync must come after them.
-    do await this.#idle();
-    while (this.#busy());
     const state = this.#state;
-    state.throwIfFailed();
-    if (state.lines.length > 0) state.writeSync(); // the thread is idle: this write lands after its batches
+    try {
+      do await this.#idle();
+      while (this.#busy());
+      state.throwIfFailed();
+    } catch (e) {
+      this.#settle(e); // the buffered lines will not be written
+      throw e;
+    }
+    if (state.lines.length > 0) this.#writeHere(); // the thread is idle: this write lands after its batches
     await state.sync();
   }
 
@@ -103,6 +128,7 @@ export class BatchedWriter implements SinkWriter {
   #backgroundWrite(): void {
     this.#scheduled = false;
     const state = this.#state;
+    if (state.failure) this.#settle(state.failure);
     if (this.#stopped || state.failure || state.lines.length === 0) return;
     if (this.#busy()) {
       // Not worth blocking the event loop for: hand the lines over once the thread is done.
@@ -113,21 +139,46 @@ export class BatchedWriter implements SinkWriter {
     try {
       // A turn's lines (a few kB under a service's load) are written here: waking the thread for
       // them cost more CPU than the write itself (see INLINE_BYTES).
-      if (state.lines.length <= INLINE_BYTES) state.writeSync();
+      if (state.lines.length <= INLINE_BYTES) this.#writeHere();
       else this.#handOff();
     } catch (e) {
       state.report(e as AuditWriteError);
     }
   }
 
+  // Writes the buffered lines on this thread (the writer thread is idle) and settles their waiters.
+  #writeHere(): void {
+    try {
+      this.#state.writeSync();
+    } catch (e) {
+      this.#settle(e);
+      throw e;
+    }
+    this.#settle();
+  }
+
+  #settle(error?: unknown): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    this.#waiting = undefined;
+    if (error === undefined) waiting.resolve();
+    else waiting.reject(error);
+  }
+
   // Hands the buffered lines to the thread, first waiting (blocking) for the batch it holds, if any,
   // to be written; the appends go on into the other buffer.
   #handOff(): void {
     const state = this.#state;
-    state.throwIfFailed();
-    if (state.lines.length === 0) return;
-    this.#waitForThread();
-    const thread = this.#startThread();
+    let thread: Worker;
+    try {
+      state.throwIfFailed();
+      if (state.lines.length === 0) return;
+      this.#waitForThread();
+      thread = this.#startThread();
+    } catch (e) {
+      this.#settle(e); // these lines will not be written
+      throw e;
+    }
     const length = state.lines.length;
     const full = state.lines.swap(this.#spare);
     const buffer = full.buffer as SharedArrayBuffer;
@@ -146,6 +197,12 @@ export class BatchedWriter implements SinkWriter {
     state.stats.writes += 1;
     this.#spare = full;
     this.#watch();
+    // The waiters for these lines: settled once the thread has written them.
+    const waiting = this.#waiting;
+    if (waiting !== undefined) {
+      this.#waiting = undefined;
+      this.#idle().then(waiting.resolve, waiting.reject);
+    }
   }
 
   #startThread(): Worker {

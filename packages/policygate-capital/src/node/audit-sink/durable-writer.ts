@@ -55,6 +55,10 @@ export class DurableWriter implements SinkWriter {
     this.#state.throwIfFailed();
   }
 
+  written(): undefined {
+    return undefined;
+  }
+
   async stop(): Promise<void> {}
 
   #idle(): boolean {

@@ -7,6 +7,12 @@ export interface SinkWriter {
    * returns at once (handing a full batch over first).
    */
   appended(): Promise<void> | void;
+  /**
+   * Batched: resolves once every line accepted so far is written (not synced), rejects with the
+   * failure that keeps one from it; undefined when they are written already. Durable: undefined
+   * (`appended`'s promise is the line's own).
+   */
+  written(): Promise<void> | undefined;
   /** Writes every buffered line and syncs the file. */
   flush(): Promise<void>;
   /** The sink is closing, after its final flush: stop what runs in the background. */

@@ -28,7 +28,7 @@ const OPTIONS = {
   host: { type: 'string', value: 'HOST', help: 'the address to listen on (default 127.0.0.1)' },
   port: { type: 'string', value: 'PORT', help: 'the port (default 8100; 0 = any free port, printed at start)' },
   'audit-log': { type: 'string', value: 'FILE.jsonl', help: 'append every decision to this audit log before answering' },
-  'audit-mode': { type: 'string', value: 'MODE', help: 'durable (each answer waits for fdatasync; default) or batched' },
+  'audit-mode': { type: 'string', value: 'MODE', help: "durable (each answer waits for fdatasync; default) or batched (each answer waits for its turn's write(), not synced)" },
   state: { type: 'string', value: 'FILE.json', help: 'resume from this saved gate state, and save it at shutdown' },
   redis: { type: 'string', value: 'URL', help: 'share the gate state through Redis (redis://HOST:PORT): every process serving the same --book shares one budget' },
   book: { type: 'string', value: 'NAME', help: 'the shared book (with --redis); a new book starts from --portfolio and --market' },
