@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import { RFC3339 } from '../model/fields.js';
 import type { ExecutionState, ExecutionStateInput, MarketSnapshot, OrderIntent, PortfolioState } from '../model/schemas.js';
 import { CanonicalWriter } from '../util/canonical-json.js';
+import { IsoClock } from '../util/iso-clock.js';
 import { withMembers } from '../util/with-members.js';
 import { ENGINE_VERSION } from '../version.js';
 import { UUID, type AuditEvent } from './schema.js';
@@ -20,20 +21,11 @@ export interface AuditEventOptions {
 
 const UTC_SUFFIX = /([Zz]|[+-]00:00)$/;
 
-// Formatting a Date costs ~0.5 µs; events come many per millisecond, so the text is kept per ms.
-let lastMs = NaN;
-let lastIso = '';
-function nowIso(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-}
+// Events come many per millisecond: the clock formats a new millisecond by appending its digits.
+const clock = new IsoClock();
 
 function eventTimestamp(value: string | Date | undefined): string {
-  if (value === undefined) return nowIso();
+  if (value === undefined) return clock.now();
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ValidationError('audit event', [{ path: 'timestamp', message: 'must be a valid Date, got Invalid Date' }]);
     return value.toISOString();

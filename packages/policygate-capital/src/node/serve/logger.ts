@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import type { RequestLogEntry } from '../../server/index.js';
 import { quote } from '../../util/canonical-json.js';
+import { IsoClock } from '../../util/iso-clock.js';
 
 /**
  * A buffered JSON-lines logger.
@@ -22,8 +23,7 @@ export class JsonLineLogger {
   private lines: string[] = [];
   private scheduled = false;
   // Formatting a Date per line showed in the request path's profile; lines come many per ms.
-  private lastMs = Number.NaN;
-  private lastTime = '';
+  private readonly clock = new IsoClock();
 
   constructor(private readonly out: Writable | null) {}
 
@@ -32,7 +32,7 @@ export class JsonLineLogger {
     if (this.out === null) return;
     // `time` in front without copying the entry: its own JSON with the time spliced in.
     const text = JSON.stringify(entry);
-    this.push(text.length > 2 ? `{"time":"${this.time()}",${text.slice(1)}` : `{"time":"${this.time()}"}`);
+    this.push(text.length > 2 ? `{"time":"${this.clock.now()}",${text.slice(1)}` : `{"time":"${this.clock.now()}"}`);
   }
 
   /**
@@ -43,21 +43,12 @@ export class JsonLineLogger {
    */
   request(entry: RequestLogEntry): void {
     if (this.out === null) return;
-    let line = `{"time":"${this.time()}","method":${quote(entry.method)},"path":${quote(entry.path)},"status":${entry.status},"duration_ms":${entry.duration_ms}`;
+    let line = `{"time":"${this.clock.now()}","method":${quote(entry.method)},"path":${quote(entry.path)},"status":${entry.status},"duration_ms":${entry.duration_ms}`;
     if (entry.intent_id !== undefined) line += `,"intent_id":${quote(entry.intent_id)}`;
     if (entry.decision !== undefined) line += `,"decision":${quote(entry.decision)}`;
     if (entry.decision_id !== undefined) line += `,"decision_id":${entry.decision_id === null ? 'null' : quote(entry.decision_id)}`;
     if (entry.error !== undefined) line += `,"error":${quote(entry.error)}`;
     this.push(line + '}');
-  }
-
-  private time(): string {
-    const ms = Date.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastTime = new Date(ms).toISOString();
-    }
-    return this.lastTime;
   }
 
   private push(line: string): void {
