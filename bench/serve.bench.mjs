@@ -161,10 +161,14 @@ try {
     const bins = round % 2 === 1 ? BINS : [...BINS].reverse();
     for (const mode of MODES) {
       for (const { label, bin } of bins) {
-        const audit = mode === 'none' ? [] : ['--audit-log', join(dir, `${mode}-${label}-${round}.jsonl`), '--audit-mode', mode];
+        const auditLog = join(dir, `${mode}-${label}-${round}.jsonl`);
+        const audit = mode === 'none' ? [] : ['--audit-log', auditLog, '--audit-mode', mode];
         const s = await start([bin, '--policy', policy, '--portfolio', join(EX, 'portfolio.json'), '--market', join(EX, 'market.json'), '--port', '0', ...audit], { POLICYGATE_TOKEN: TOKEN });
         const r = await load(s.url, '/v1/check', s.pid);
         await s.stop();
+        // A row writes 100–300 MB of audit lines; kept, the kernel would write them back to disk
+        // during the later rows (on the same 2 cores), charging one row's log to the next rows.
+        rmSync(auditLog, { force: true });
         console.log(serviceRow(mode, label, r, bare));
       }
     }
