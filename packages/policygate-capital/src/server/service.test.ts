@@ -1,7 +1,7 @@
 // The service's two faces: `fetch` (Web Request → Response, what Deno.serve and Bun.serve call)
 // and `handle` (plain request → Reply, what Node's listener calls) run the same routes. Here in
 // Node with its own Request and Response; tests/serve/ runs the bin and the other runtimes.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryAuditSink } from '../audit/memory-sink.js';
 import { engine, intent, market, portfolio } from '../audit/test-fixtures.js';
 import { PolicyGate } from '../gate/policy-gate.js';
@@ -89,8 +89,7 @@ describe('GateService and a buffering audit sink', () => {
     const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
     let answered = false;
     const res = check(s, 'w-1').then((r) => ((answered = true), r));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(sink.lines).toHaveLength(1);
+    await vi.waitFor(() => expect(sink.lines).toHaveLength(1)); // appended, and the answer's jobs run
     expect(answered).toBe(false);
     settle().resolve();
     expect((await res).status).toBe(200);
@@ -101,7 +100,7 @@ describe('GateService and a buffering audit sink', () => {
     const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
     const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
     const res = check(s, 'w-2');
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(settle()).toBeDefined());
     settle().reject(new Error('ENOSPC'));
     const r = await res;
     expect(r.status).toBe(503);
