@@ -5,11 +5,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryAuditSink } from '../audit/memory-sink.js';
 import { engine, intent, market, portfolio } from '../audit/test-fixtures.js';
 import { PolicyGate } from '../gate/policy-gate.js';
-import { GateService } from './service.js';
+import { GateService, type ServiceAuditSink } from './service.js';
 
 const TOKEN = 'unit-token';
 
-async function service(audit?: MemoryAuditSink) {
+async function service(audit?: ServiceAuditSink) {
   const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
   return GateService.create({ gate, token: TOKEN, ...(audit && { audit }) });
 }
@@ -85,8 +85,7 @@ describe('GateService and a buffering audit sink', () => {
 
   it('answers a decision only once the sink has written its line', async () => {
     const { sink, buffering, settle } = bufferingSink();
-    const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
-    const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
+    const s = await service(buffering);
     let answered = false;
     const res = check(s, 'w-1').then((r) => ((answered = true), r));
     await vi.waitFor(() => expect(sink.lines).toHaveLength(1)); // appended, and the answer's jobs run
@@ -97,8 +96,7 @@ describe('GateService and a buffering audit sink', () => {
 
   it('answers 503 and refuses every later decision when the write fails (fail closed)', async () => {
     const { buffering, settle } = bufferingSink();
-    const gate = new PolicyGate(await engine(), { portfolio: portfolio(), market: market() });
-    const s = await GateService.create({ gate, token: TOKEN, audit: buffering });
+    const s = await service(buffering);
     const res = check(s, 'w-2');
     await vi.waitFor(() => expect(settle()).toBeDefined());
     settle().reject(new Error('ENOSPC'));

@@ -28,6 +28,13 @@ const INLINE_BYTES = 64 << 10;
 // A thread that has not started after this long will not (e.g. the OS refused to create it).
 const THREAD_START_MS = 10_000;
 
+/** A promise of some lines being written, and its settlers. */
+interface Waiting {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 /** Hands batches of lines to a writer thread; the sink's thread only serializes. */
 export class BatchedWriter implements SinkWriter {
   readonly #state: SinkState;
@@ -44,7 +51,7 @@ export class BatchedWriter implements SinkWriter {
   #spare: Buffer | undefined;
   #watching = false;
   // Those waiting (written()) for the lines now in the buffer: settled once those lines are written.
-  #waiting: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  #waiting: Waiting | undefined;
   #awaiting = 0;
   #scheduled = false;
   #stopped = false;
@@ -128,8 +135,11 @@ export class BatchedWriter implements SinkWriter {
   #backgroundWrite(): void {
     this.#scheduled = false;
     const state = this.#state;
-    if (state.failure) this.#settle(state.failure);
-    if (this.#stopped || state.failure || state.lines.length === 0) return;
+    if (state.failure) {
+      this.#settle(state.failure);
+      return;
+    }
+    if (this.#stopped || state.lines.length === 0) return;
     if (this.#busy()) {
       // Not worth blocking the event loop for: hand the lines over once the thread is done.
       this.#scheduled = true;
@@ -157,10 +167,16 @@ export class BatchedWriter implements SinkWriter {
     this.#settle();
   }
 
-  #settle(error?: unknown): void {
+  // The waiters for the lines buffered now, taken: those lines are being written, or never will be.
+  #takeWaiting(): Waiting | undefined {
     const waiting = this.#waiting;
-    if (waiting === undefined) return;
     this.#waiting = undefined;
+    return waiting;
+  }
+
+  #settle(error?: unknown): void {
+    const waiting = this.#takeWaiting();
+    if (waiting === undefined) return;
     if (error === undefined) waiting.resolve();
     else waiting.reject(error);
   }
@@ -198,11 +214,8 @@ export class BatchedWriter implements SinkWriter {
     this.#spare = full;
     this.#watch();
     // The waiters for these lines: settled once the thread has written them.
-    const waiting = this.#waiting;
-    if (waiting !== undefined) {
-      this.#waiting = undefined;
-      this.#idle().then(waiting.resolve, waiting.reject);
-    }
+    const waiting = this.#takeWaiting();
+    if (waiting !== undefined) this.#idle().then(waiting.resolve, waiting.reject);
   }
 
   #startThread(): Worker {
